@@ -1,0 +1,204 @@
+"""Actor mentions in a parsed document, resolved to knowledge-base actors.
+
+Order of evidence: known names and aliases (phrase matcher over the knowledge base),
+surnames after a full mention, office titles at the document's date ("the Russian
+president"), people found by NER with a title or apposition, pronouns in reported
+speech. Bylines and photo credits are never actors.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from .kb import KB, load_yaml, norm, slug, surname
+from .model import Actor, Role
+
+PERSON_TITLES = re.compile(
+    r"(?:(?:the|former|then|acting|interim|new|outgoing|incoming)\s+)*"
+    r"(?:(?P<country>[A-Z][\w.\-']+(?:\s+[A-Z][\w.\-']+)?)(?:'s)?\s+)?"
+    r"(?P<title>(?:[Vv]ice[\s-])?[Pp]resident|[Pp]remier|[Pp]rime [Mm]inister|[Cc]hancellor|[Ff]oreign [Mm]inister|"
+    r"[Ff]oreign [Ss]ecretary|[Ss]ecretary of [Ss]tate|[Dd]efen[cs]e [Mm]inister|[Dd]efen[cs]e [Ss]ecretary|"
+    r"[Mm]inister of [A-Z][\w ]{3,30}?|[Kk]ing|[Qq]ueen|[Ee]mir|[Cc]rown [Pp]rince|[Ll]eader|[Ss]ecretary-[Gg]eneral|"
+    r"[Gg]eneral [Ss]ecretary|[Cc]hairman|[Cc]hairwoman|[Cc]hair|[Ss]peaker|[Aa]mbassador|[Ee]nvoy|[Mm]inister)\s*$")
+TITLE_ONLY = re.compile(
+    r"\b(?:the\s+)?(?P<country>[A-Z][\w.\-]+(?:\s+[A-Z][\w.\-]+)?)(?:'s)?\s+"
+    r"(?P<title>president|premier|prime minister|chancellor|foreign minister|foreign secretary|"
+    r"secretary of state|defen[cs]e minister|defen[cs]e secretary|leader|king|emir)\b(?!\s+[A-Z])")
+HONORIFIC = re.compile(r"^(?:mr|mrs|ms|dr|sir|madam|president|premier|prime minister|chancellor|minister|"
+                       r"secretary|general|admiral|gen|adm|col|ambassador|king|queen|prince|sheikh|emir|comrade)\.?\s+", re.I)
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    actor_id: str
+    kind: str          # person | country | party | igo | organization
+    how: str           # name | surname | title | ner | pronoun | capital | demonym
+    sent: int = -1
+
+
+@lru_cache(maxsize=1)
+def titles() -> dict:
+    return {norm(k): v for k, v in load_yaml("titles.yaml").items()}
+
+
+@lru_cache(maxsize=1)
+def _matcher():
+    """A phrase matcher over every alias of the knowledge base (exact case)."""
+    from spacy.matcher import PhraseMatcher
+
+    from .nlp import pipeline
+
+    nlp = pipeline()
+    kb = KB.load()
+    m = PhraseMatcher(nlp.vocab, attr="ORTH")
+    strong, weak = [], []
+    for alias, how in kb.surface.items():
+        (strong if how == "strong" else weak).append(alias)
+    m.add("STRONG", list(nlp.tokenizer.pipe(strong)))
+    m.add("WEAK", list(nlp.tokenizer.pipe(weak)))
+    return m
+
+
+class Resolver:
+    """Find and resolve actor mentions of one document."""
+
+    def __init__(self, kb: Optional[KB] = None):
+        self.kb = kb or KB.load()
+
+    def mentions(self, doc, ref_date: Optional[str], authors=()) -> tuple[list[Mention], dict]:
+        kb = self.kb
+        excluded = {norm(a) for a in authors}
+        actors: dict[str, Actor] = {}
+        found: list[Mention] = []
+        matches = _matcher()(doc)
+        spans = []
+        from spacy.util import filter_spans
+        label_of = {}
+        for mid, s, e in matches:
+            span = doc[s:e]
+            label_of[(s, e)] = doc.vocab.strings[mid]
+            spans.append(span)
+        spans = filter_spans(spans)
+        weak_spans = []
+        for span in spans:
+            label = label_of[(span.start, span.end)]
+            if norm(span.text) in excluded:
+                continue
+            if label == "STRONG":
+                aid = self._pick(kb.strong.get(norm(span.text), []), ref_date)
+                if aid:
+                    a = kb.actors[aid]
+                    found.append(Mention(span.start_char, span.end_char, span.text, aid, a.kind, "name"))
+                    actors[aid] = a
+            elif label == "WEAK":
+                weak_spans.append(span)
+        taken = [(m.start, m.end) for m in found]
+        # People NER finds that the knowledge base does not know.
+        for ent in doc.ents:
+            if ent.label_ != "PERSON" or _overlaps(ent.start_char, ent.end_char, taken):
+                continue
+            name = HONORIFIC.sub("", ent.text.strip()).strip(" ,.'’")
+            name = re.sub(r"['’]s$", "", name)
+            if len(name.split()) < 2 or not name[:1].isupper() or norm(name) in excluded:
+                continue
+            if any(norm(name) == norm(a) for a in authors):
+                continue
+            known = kb.strong.get(norm(name))
+            aid = self._pick(known, ref_date) if known else slug(name)
+            if not aid:
+                continue
+            if aid not in kb.actors and aid not in actors:
+                actors[aid] = self._new_person(name, doc, ent, ref_date)
+            elif aid in kb.actors:
+                actors[aid] = kb.actors[aid]
+            a = actors[aid]
+            found.append(Mention(ent.start_char, ent.end_char, ent.text, aid, "person", "ner"))
+            taken.append((ent.start_char, ent.end_char))
+        # Surnames: to a person named in full in this document, else a unique office holder.
+        persons = [m for m in found if m.kind == "person"]
+        for span in weak_spans:
+            if _overlaps(span.start_char, span.end_char, taken) or span.text.lower() == span.text:
+                continue
+            aid = self._surname(span, persons, actors, ref_date)
+            if aid:
+                a = actors.get(aid) or kb.actors[aid]
+                actors[aid] = a
+                found.append(Mention(span.start_char, span.end_char, span.text, aid, "person", "surname"))
+                taken.append((span.start_char, span.end_char))
+        # Surnames of people NER found (not in the knowledge base).
+        unknown = {surname(a.name, None): aid for aid, a in actors.items() if not a.known and a.kind == "person"}
+        if unknown:
+            for tok in doc:
+                if tok.text in unknown and tok.text[:1].isupper() and not _overlaps(tok.idx, tok.idx + len(tok), taken):
+                    found.append(Mention(tok.idx, tok.idx + len(tok), tok.text, unknown[tok.text], "person", "surname"))
+                    taken.append((tok.idx, tok.idx + len(tok)))
+        # Offices without a name: "the Russian president" at the document's date.
+        for m in TITLE_ONLY.finditer(doc.text):
+            if _overlaps(m.start(), m.end(), taken):
+                continue
+            iso = kb.country_of(m.group("country"))
+            key = titles().get(norm(m.group("title")))
+            if not iso or not key:
+                continue
+            holders = kb.holders(key, iso, ref_date)
+            if len(holders) == 1:
+                a = holders[0]
+                actors[a.id] = a
+                found.append(Mention(m.start(), m.end(), m.group(0), a.id, "person", "title"))
+                taken.append((m.start(), m.end()))
+        found.sort(key=lambda m: m.start)
+        return found, actors
+
+    # -- helpers -------------------------------------------------------------
+    def _pick(self, ids, ref_date) -> Optional[str]:
+        if not ids:
+            return None
+        if len(ids) == 1:
+            return ids[0]
+        from .kb import _active
+        active = [i for i in ids if any(_active(r, ref_date) for r in self.kb.actors[i].roles)]
+        return (active or ids)[0]
+
+    def _surname(self, span, persons, actors, ref_date) -> Optional[str]:
+        kb = self.kb
+        cands = kb.weak.get(norm(span.text), [])
+        named = [m for m in persons if m.actor_id in cands]
+        if named:
+            before = [m for m in named if m.start < span.start_char]
+            return (before[-1] if before else named[0]).actor_id
+        from .kb import _active
+        active = [c for c in cands if any(_active(r, ref_date) and r.key in
+                                          ("head_of_state", "head_of_government", "foreign_minister", "monarch")
+                                          for r in kb.actors[c].roles)]
+        return active[0] if len(active) == 1 else None
+
+    def _new_person(self, name, doc, ent, ref_date) -> Actor:
+        """An actor for a person the knowledge base does not know, with title and country."""
+        before = doc.text[max(0, ent.start_char - 80):ent.start_char]
+        after = doc.text[ent.end_char:ent.end_char + 160]
+        title = country = None
+        m = PERSON_TITLES.search(before)
+        if m:
+            title = m.group("title")
+            country = self.kb.country_of(m.group("country")) if m.group("country") else None
+        ap = re.match(r"\s*,\s*(?:the\s+)?(?P<t>(?:[\w'’\-]+\s+){0,3}?(?:president|chairman|chairwoman|chair|minister|"
+                      r"secretary|director|head|spokes(?:wo)?man|spokesperson|ambassador|envoy|leader|commander|"
+                      r"premier|governor|adviser|advisor)[^,;.]{0,100})", after, re.I)
+        if ap and not title:
+            title = ap.group("t").strip()
+        if title and not country:
+            for w in re.findall(r"[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?", title + " " + (m.group(0) if m else "")):
+                country = self.kb.country_of(w)
+                if country:
+                    break
+        roles = [Role(title=title, key=titles().get(norm(title.split(" of ")[0]), "other"))] if title else []
+        return Actor(id=slug(name), name=name, kind="person", country=country, roles=roles, known=False)
+
+
+def _overlaps(s: int, e: int, spans) -> bool:
+    return any(not (e <= a or s >= b) for a, b in spans)

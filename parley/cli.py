@@ -1,0 +1,276 @@
+"""The `parley` command line: thin wrappers over the library functions.
+
+Data goes to stdout, progress and messages to stderr. Exit codes: 0 all good,
+1 user error (one line, no traceback), 2 usage, 3 a batch partly failed.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import ParleyError
+from .output import FORMATS, default_format, render
+
+PARTIAL = 3
+
+
+def fail(message: str, code: int = 1):
+    click.echo(f"parley: {message}", err=True)
+    sys.exit(code)
+
+
+def errors_as_messages(fn):
+    """Library errors become one-line messages at the edge, never tracebacks."""
+    @functools.wraps(fn)
+    def wrapper(*a, **kw):
+        try:
+            return fn(*a, **kw)
+        except ParleyError as e:
+            fail(str(e))
+        except RuntimeError as e:
+            fail(str(e))
+        except BrokenPipeError:
+            sys.exit(0)
+    return wrapper
+
+
+def db_option(fn):
+    return click.option("--db", "db", default=None, metavar="PATH",
+                        help="Database file (default: $PARLEY_DB or ./parley.duckdb).")(fn)
+
+
+def output_options(fn):
+    fn = click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                      help="Output format (default: table on a terminal, JSON otherwise).")(fn)
+    fn = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(fn)
+    fn = click.option("--csv", "as_csv", is_flag=True, help="Same as --format csv.")(fn)
+    fn = click.option("--nl", "as_nl", is_flag=True, help="Same as --format nl (one JSON object per line).")(fn)
+    return fn
+
+
+def pick_format(fmt, as_json=False, as_csv=False, as_nl=False) -> str:
+    return "json" if as_json else "csv" if as_csv else "nl" if as_nl else fmt or default_format()
+
+
+def valid_date(ctx, param, value):
+    if value is None:
+        return None
+    from datetime import date
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter("expected YYYY-MM-DD")
+
+
+def event_filters(fn):
+    fn = click.option("--actor", help="Only events with this actor (name, alias or id).")(fn)
+    fn = click.option("--type", "etype", type=click.Choice(
+        ["meeting", "visit", "call", "message", "session", "agreement"]), help="Only this event type.")(fn)
+    fn = click.option("--since", callback=valid_date, help="From this date (YYYY-MM-DD).")(fn)
+    fn = click.option("--until", callback=valid_date, help="Up to this date (YYYY-MM-DD).")(fn)
+    fn = click.option("--status", type=click.Choice(["occurred", "planned", "background"]),
+                      help="Only events of this status.")(fn)
+    fn = click.option("--limit", type=int, help="At most this many events.")(fn)
+    return fn
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="parley")
+def cli():
+    """parley: a sourced, queryable record of diplomacy from news reports."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--published", callback=valid_date, help="Publication date for items that show none (YYYY-MM-DD).")
+@click.option("--outlet", help="Outlet name for items that name none.")
+@click.option("--silent", is_flag=True, help="No progress bar.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="Summary as text (stderr) or JSON (stdout).")
+@errors_as_messages
+def ingest(paths, db, published, outlet, silent, fmt):
+    """Read articles (files, folders, globs, '-' for stdin) into the database."""
+    from .ingest import ingest as run
+    from .store import Store
+
+    show = not silent and sys.stderr.isatty()
+    with Store(db) as store:
+        if show:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+            with Progress(TextColumn("ingest"), BarColumn(), TextColumn("{task.completed} items"),
+                          TextColumn("{task.fields[last]}"), TimeElapsedColumn(), transient=True) as prog:
+                task = prog.add_task("ingest", total=None, last="")
+                summary = run(paths, store, published=published, outlet=outlet,
+                              on_item=lambda item, status: prog.update(task, advance=1, last=Path(item).name[:40]))
+        else:
+            summary = run(paths, store, published=published, outlet=outlet)
+        docs = store.count("documents")
+    for item, msg in summary.failed:
+        click.echo(f"{item}: {msg}", err=True)
+    for item, msg in summary.warnings:
+        click.echo(f"{item}: {msg}", err=True)
+    if fmt == "json":
+        click.echo(json.dumps(dict(summary.to_dict(), documents_in_store=docs), indent=2))
+    else:
+        click.echo(f"{summary.added} added, {summary.present} already present, {len(summary.failed)} failed"
+                   f" ({summary.events} events, {summary.positions} positions; {docs} documents in the store)",
+                   err=True)
+    sys.exit(summary.exit_code())
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--published", callback=valid_date, help="Publication date for items that show none (YYYY-MM-DD).")
+@click.option("--outlet", help="Outlet name for items that name none.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write <stem>.json per input here.")
+@click.option("--format", "fmt", type=click.Choice(["json", "nl"]), default="json",
+              help="json: one indented object (per input); nl: one object per line.")
+@errors_as_messages
+def extract(paths, published, outlet, out_dir, fmt):
+    """Extract events and positions from articles, without storing them (the pinned JSON)."""
+    from . import readers
+    from .errors import InputError
+    from .pipeline import extract_item
+
+    failed = done = 0
+    if out_dir:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    names: dict = {}
+    for item in readers.read(paths):
+        if isinstance(item, InputError):
+            click.echo(f"{item.item}: {item.code} {item.message}", err=True)
+            failed += 1
+            continue
+        try:
+            x = extract_item(item, published=published, outlet=outlet)
+        except InputError as e:
+            click.echo(f"{item.source}: {e.code} {e.message}", err=True)
+            failed += 1
+            continue
+        except Exception as e:  # one bad item must not stop the batch
+            click.echo(f"{item.source}: E900 internal error: {e.__class__.__name__}: {e}", err=True)
+            failed += 1
+            continue
+        done += 1
+        data = x.to_dict()
+        if out_dir:
+            stem = _stem(item.source, names)
+            (Path(out_dir) / f"{stem}.json").write_text(json.dumps(data, ensure_ascii=False, indent=2),
+                                                        encoding="utf-8")
+        elif fmt == "nl":
+            click.echo(json.dumps(data, ensure_ascii=False))
+        else:
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    if out_dir:
+        click.echo(f"{done} extracted into {out_dir}, {failed} failed", err=True)
+    sys.exit(0 if not failed else (1 if not done else PARTIAL))
+
+
+def _stem(source: str, names: dict) -> str:
+    base = source.rsplit("/", 1)[-1]
+    if ":" in base:  # a line of a JSONL file: feed.jsonl:3 -> feed-3
+        f, line = base.rsplit(":", 1)
+        base = f"{Path(f).stem}-{line}"
+    else:
+        base = Path(base).stem or "item"
+    n = names.get(base, 0)
+    names[base] = n + 1
+    return base if n == 0 else f"{base}-{n + 1}"
+
+
+@cli.command()
+@db_option
+@event_filters
+@output_options
+@errors_as_messages
+def events(db, actor, etype, since, until, status, limit, fmt, as_json, as_csv, as_nl):
+    """Events in the database, with participants, evidence and sources."""
+    from .store import Store
+
+    with Store(db, read_only=True) as store:
+        rows = store.events(actor=actor, type=etype, since=since, until=until, status=status, limit=limit)
+    fmt = pick_format(fmt, as_json, as_csv, as_nl)
+    click.echo(render(rows, fmt, columns=EVENT_COLUMNS, table_rows=[_short(e) for e in rows], title="events"))
+
+
+EVENT_COLUMNS = ["date", "type", "participants", "location", "format", "status", "mechanism", "sources", "id"]
+
+
+def _short(e: dict) -> dict:
+    loc = e["location"]
+    place = ", ".join(x for x in (loc.get("venue"), loc.get("city"), loc.get("country")) if x)
+    mech = e.get("mechanism") or ""
+    if e.get("ordinal"):
+        mech = f"{e['ordinal']}. {mech}"
+    return {
+        "date": e["date"] or "?", "type": e["type"],
+        "participants": "; ".join(f"{p['actor']} ({p['role']})" for p in e["participants"]),
+        "location": place, "format": e["format"] or "", "status": e["status"], "mechanism": mech,
+        "sources": len(e.get("sources") or []), "id": e["id"],
+    }
+
+
+@cli.command()
+@db_option
+@event_filters
+@output_options
+@errors_as_messages
+def timeline(db, actor, etype, since, until, status, limit, fmt, as_json, as_csv, as_nl):
+    """The events in date order, one line each (occurred events unless --status says otherwise)."""
+    from .store import Store
+
+    with Store(db, read_only=True) as store:
+        rows = store.events(actor=actor, type=etype, since=since, until=until, status=status or "occurred",
+                            limit=limit)
+    fmt = pick_format(fmt, as_json, as_csv, as_nl)
+    short = [_short(e) for e in rows]
+    cols = ["date", "type", "participants", "location", "format", "mechanism", "sources"]
+    click.echo(render(short if fmt in ("json", "nl") else rows, fmt, columns=cols, table_rows=short,
+                      title="timeline"))
+
+
+@cli.command()
+@db_option
+@output_options
+@errors_as_messages
+def actors(db, fmt, as_json, as_csv, as_nl):
+    """Actors in the database, most active first."""
+    from .store import Store
+
+    with Store(db, read_only=True) as store:
+        rows = store.actors()
+    fmt = pick_format(fmt, as_json, as_csv, as_nl)
+    click.echo(render(rows, fmt, columns=["id", "name", "kind", "country", "events"]))
+
+
+@cli.command()
+@db_option
+@output_options
+@errors_as_messages
+def documents(db, fmt, as_json, as_csv, as_nl):
+    """Documents in the database with their metadata."""
+    from .store import Store
+
+    with Store(db, read_only=True) as store:
+        rows = store.documents()
+    fmt = pick_format(fmt, as_json, as_csv, as_nl)
+    click.echo(render(rows, fmt, columns=["published", "title", "outlet", "authors", "warnings", "source"]))
+
+
+def main():
+    try:
+        cli.main(prog_name="parley", standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("parley: interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,487 @@
+"""Events: diplomatic interactions found sentence by sentence from trigger patterns.
+
+For each sentence, triggers (data/triggers.yaml) give the event type; the actor
+mentions around the trigger take roles; dates, places, format and modality are read
+from the sentence and its context. Events reported twice in one document are merged.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Optional
+
+from . import dates as dates_mod
+from .actors import Mention
+from .kb import KB, load_yaml, norm
+from .model import Event, Evidence, Location, Participant
+
+CORE_ORDER = {"host": 0, "guest": 0, "sender": 0, "recipient": 0, "visitor": 0, "participant": 1,
+              "courier": 2, "speaker": 2, "attendee": 3}
+NON_CORE = {"attendee", "courier", "speaker"}
+ORDINALS = {w: i for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(), 1)}
+MECHANISM = re.compile(
+    r"(?P<ord>\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS) + r")\s+(?:\w+\s+){0,2}?"
+    r"(?P<unit>meeting|session|round|plenary session|plenary meeting|edition|summit|dialogue|consultations?)"
+    r"(?:\s+of\s+(?:the\s+)?(?P<mech>[^,.;()]{3,120}?(?:dialogue mechanism|mechanism|dialogue|commission|committee|"
+    r"consultations?|forum|summit|council|talks|meeting|conference|2\+2)(?:\s+between\s+the\s+[^,.;()]{3,80}?"
+    r"(?=\s+(?:was|were|is|which|held|on|in|,|\.)|[,.;]))?)(?=\W))?", re.I)
+GROUP = re.compile(r"\b(?:the two|both) (?:sides|parties|ruling parties|countries|leaders|heads of state|"
+                   r"presidents|ministers|governments|nations|delegations)\b", re.I)
+RULING = re.compile(r"\bruling part(?:y|ies)\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    d = load_yaml("triggers.yaml")
+    r = {"triggers": [], "codes": d.get("codes", {})}
+    for t in d["triggers"]:
+        r["triggers"].append(dict(t, rx=re.compile(r"\b(?:" + t["pattern"] + r")", re.I)))
+    for k in ("negation", "planned", "background", "guest"):
+        r[k] = re.compile(d[k], re.I)
+    r["formats"] = {k: re.compile(v, re.I) for k, v in d["formats"].items()}
+    for k, v in r["codes"].items():
+        if "pattern" in v:
+            v["rx"] = re.compile(v["pattern"], re.I)
+    return r
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    para: int
+    index: int
+
+
+@dataclass
+class Context:
+    """What a document tells about time and place, used for sentences that do not say it."""
+    published: Optional[date]
+    ref: Optional[date]              # the date relative expressions resolve against
+    story_date: Optional[dates_mod.Resolved] = None
+    dateline_place: Optional[str] = None
+
+
+class EventExtractor:
+    def __init__(self, kb: Optional[KB] = None):
+        self.kb = kb or KB.load()
+
+    def extract(self, sentences: list[Sentence], mentions: list[Mention], actors: dict,
+                ctx: Context) -> list[Event]:
+        by_sent: dict[int, list[Mention]] = {}
+        for m in mentions:
+            by_sent.setdefault(m.sent, []).append(m)
+        events: list[Event] = []
+        para_date: dict[int, dates_mod.Resolved] = {}
+        for s in sentences:
+            ms = by_sent.get(s.index, [])
+            sent_dates = self._dates(s, ctx)
+            if sent_dates and sent_dates[0][1].precision == "day" and s.para not in para_date:
+                para_date[s.para] = sent_dates[0][1]
+            if ctx.story_date is None and sent_dates and sent_dates[0][1].precision == "day":
+                ctx.story_date = sent_dates[0][1]
+            for ev in self._sentence_events(s, ms, actors, ctx, sent_dates, para_date, events):
+                events.append(ev)
+        return merge_within(events)
+
+    # -- one sentence -----------------------------------------------------------
+    def _sentence_events(self, s, ms, actors, ctx, sent_dates, para_date, previous):
+        r = rules()
+        seen_types = set()
+        out = []
+        for trig in r["triggers"]:
+            m = trig["rx"].search(s.text)
+            if not m:
+                continue
+            etype, how = trig["type"], trig["roles"]
+            if how != "attend" and etype in seen_types:
+                continue
+            ts, te = s.start + m.start(), s.start + m.end()
+            clause = s.text[max(0, m.start() - 60):m.start()]
+            clause = re.split(r"[;:]|,\s+(?:but|while|and)\s+", clause)[-1]
+            if r["negation"].search(s.text[max(0, m.start() - 25):m.start()]):
+                continue
+            if how == "attend":
+                self._attend(ms, ts, previous, s)
+                continue
+            ev = self._build(etype, how, trig, s, ms, ts, te, actors, ctx)
+            if ev is None:
+                continue
+            seen_types.add(etype)
+            if r["planned"].search(clause) or (etype == "visit" and re.search(r"\b(?:will|to)\s+(?:\w+\s+)?$", clause)):
+                ev.status = "planned"
+            elif r["background"].search(s.text):
+                ev.status = "background"
+            self._date(ev, s, ts, sent_dates, para_date, ctx)
+            if ev.status == "occurred" and ev.date and ctx.published and ev.date_precision == "day":
+                d = dates_mod.parse_date(ev.date)
+                if d and (ctx.published - d).days > 45:
+                    ev.status = "background"
+                elif d and d > ctx.published + timedelta(days=1):
+                    ev.status = "planned"
+            self._location(ev, s, ts, te, ctx)
+            self._roles_by_place(ev, actors)
+            self._codes(ev, trig, s)
+            ev.confidence = self._confidence(ev)
+            out.append(ev)
+        return out
+
+    def _build(self, etype, how, trig, s, ms, ts, te, actors, ctx) -> Optional[Event]:
+        left = [m for m in ms if m.end <= ts]
+        right = [m for m in ms if m.start >= te]
+        ev = Event(type=etype, participants=[], evidence=[Evidence(s.start, s.end, s.text)],
+                   format=trig.get("format"), trigger=s.text[ts - s.start:te - s.start].strip())
+        fmt = self._format(s.text)
+        if etype == "call":
+            ev.format = fmt or "phone"
+        elif etype in ("meeting", "visit"):
+            if fmt and etype == "meeting":  # "held talks via video link": a call, not a meeting
+                ev.type, ev.format = "call", fmt
+            else:
+                ev.format = "in_person"
+        elif etype == "session":
+            ev.format = fmt or "in_person"
+            mm = MECHANISM.search(s.text)
+            if not mm or not mm.group("mech"):
+                return None
+            ev.ordinal = _ordinal(mm.group("ord"))
+            ev.mechanism = re.sub(r"^(?:the)\s+", "", mm.group("mech").strip(), flags=re.I)
+            ev.participants = self._session_parties(s, ms, actors, mm, ctx)
+            return ev if ev.participants else None
+        if how in ("mutual", "host_guest"):
+            subj = _side(left, near="end")
+            obj = _side(right, near="start")
+            if not subj and not obj:
+                return None
+            if not subj or not obj:
+                if etype == "meeting":
+                    return None
+            guest_ids = {m.actor_id for m in obj + subj if self._is_guest(m, s)}
+            for m in subj:
+                role = "host" if how == "host_guest" else ("guest" if m.actor_id in guest_ids else "participant")
+                ev.participants.append(Participant(actors[m.actor_id].name, m.actor_id, role))
+            for m in obj:
+                role = "guest" if how == "host_guest" else ("guest" if m.actor_id in guest_ids else "participant")
+                ev.participants.append(Participant(actors[m.actor_id].name, m.actor_id, role))
+            if guest_ids and how == "mutual":
+                for p in ev.participants:
+                    if p.role == "participant":
+                        p.role = "host"
+            if etype == "call":
+                for p in ev.participants:
+                    p.role = "participant"
+        elif how == "visitor":
+            persons = [m for m in left if m.kind == "person"]
+            if not persons:
+                return None
+            v = persons[-1]
+            ev.participants.append(Participant(actors[v.actor_id].name, v.actor_id, "visitor"))
+            place = self._place_after(s, te)
+            if place is None:
+                return None
+            ev.location = place
+        elif how == "message":
+            self._message_roles(ev, s, ms, left, right, ts, te, actors)
+            if not any(p.role == "sender" for p in ev.participants):
+                return None
+        elif how == "parties":  # agreement
+            group = GROUP.search(s.text)
+            cands = _side(left, near="end") or _side(right, near="start")
+            if group and not [m for m in left if m.kind == "person"]:
+                cands = []
+            for m in cands:
+                ev.participants.append(Participant(actors[m.actor_id].name, m.actor_id, "participant"))
+            if not ev.participants and group:
+                ev.participants = [Participant(p.actor, p.actor_id, "participant") for p in
+                                   getattr(self, "_last_parties", [])]
+            if not ev.participants:
+                return None
+        return ev if ev.participants else None
+
+    # -- roles ------------------------------------------------------------------
+    def _is_guest(self, m: Mention, s: Sentence) -> bool:
+        rx = rules()["guest"]
+        before = s.text[max(0, m.start - s.start - 70):m.start - s.start]
+        after = s.text[m.end - s.start:m.end - s.start + 90]
+        if re.search(r"\bvisiting\b(?:\s+[\w().'-]+){0,8}\s*$", before):
+            return True
+        return bool(re.match(r"\s*,\s*(?:[^,]{0,60},\s*)?" + rx.pattern, after, re.I))
+
+    def _roles_by_place(self, ev: Event, actors: dict) -> None:
+        """Host and guest from where an in-person meeting took place."""
+        if ev.type != "meeting" or not ev.location.country:
+            return
+        if any(p.role in ("host", "guest") for p in ev.participants):
+            return
+        parts = [p for p in ev.participants if p.role == "participant"]
+        home = [p for p in parts if actors.get(p.actor_id) and actors[p.actor_id].country == ev.location.country]
+        if home and len(home) < len(parts):
+            for p in parts:
+                p.role = "host" if p in home else "guest"
+
+    def _message_roles(self, ev, s, ms, left, right, ts, te, actors) -> None:
+        text = s.text
+        sender = recipient = None
+        for m in ms:
+            rel_s, rel_e = m.start - s.start, m.end - s.start
+            if re.match(r"\s*['’]s?\s+(?:\w+\s+){0,3}?(?:letter|message|greetings|telegram|congratulat|condolence)",
+                        text[rel_e:rel_e + 50], re.I):
+                sender = sender or m
+            elif re.search(r"\bfrom\s+(?:\w+\s+){0,4}$", text[max(0, rel_s - 40):rel_s]) and m.start >= ts - 60:
+                sender = sender or m
+            elif re.search(r"\bto\s+(?:\w+\s+){0,4}$", text[max(0, rel_s - 30):rel_s]) and m.start >= ts:
+                recipient = recipient or m
+        subj = [m for m in _side(left, near="end") if m is not sender and m is not recipient]
+        courier = None
+        if sender and subj and subj[-1].actor_id != sender.actor_id:
+            courier = subj[-1]
+        elif not sender and subj:
+            sender = subj[-1] if len(subj) == 1 else None
+            if sender is None:  # "X and Y sent letters": one message each
+                for m in subj:
+                    ev.participants.append(Participant(actors[m.actor_id].name, m.actor_id, "sender"))
+        if sender:
+            ev.participants.append(Participant(actors[sender.actor_id].name, sender.actor_id, "sender"))
+        if recipient and (not sender or recipient.actor_id != sender.actor_id):
+            ev.participants.append(Participant(actors[recipient.actor_id].name, recipient.actor_id, "recipient"))
+        if courier:
+            ev.participants.append(Participant(actors[courier.actor_id].name, courier.actor_id, "courier"))
+        if re.search(r"\bconvey|\bpass(?:ed)? on\b", text[ts - s.start:te - s.start + 40], re.I) and not courier:
+            # "X asked Y to convey his greetings to Z": Y carries X's greetings
+            persons = [m for m in ms if m.kind == "person"]
+            if len(persons) >= 3:
+                ev.participants = [Participant(actors[persons[0].actor_id].name, persons[0].actor_id, "sender"),
+                                   Participant(actors[persons[1].actor_id].name, persons[1].actor_id, "courier"),
+                                   Participant(actors[persons[2].actor_id].name, persons[2].actor_id, "recipient")]
+
+    def _session_parties(self, s, ms, actors, mm, ctx) -> list:
+        span_s, span_e = s.start + mm.start(), s.start + mm.end()
+        inside = [m for m in ms if span_s <= m.start and m.end <= span_e + 60]
+        out = []
+        if RULING.search(mm.group(0)):
+            for m in inside:
+                if m.kind == "country":
+                    party = self._ruling_party(m.actor_id, ctx)
+                    if party:
+                        out.append(Participant(party.name, party.id, "participant"))
+        if not out:
+            for m in inside:
+                if m.kind in ("party", "country", "igo", "organization"):
+                    out.append(Participant(actors[m.actor_id].name, m.actor_id, "participant"))
+        seen, uniq = set(), []
+        for p in out:
+            if p.actor_id not in seen:
+                seen.add(p.actor_id)
+                uniq.append(p)
+        self._last_parties = uniq
+        return uniq
+
+    def _ruling_party(self, country_actor_id, ctx):
+        """The party ruling a country at the document's date (parties.yaml `ruling`)."""
+        iso = self.kb.actors[country_actor_id].country
+        day = ctx.ref.isoformat() if ctx.ref else "9999"
+        for start, end, party_id in self.kb.ruling.get(iso, []):
+            if (start or "") <= day and (end is None or day <= end):
+                return self.kb.actors[party_id]
+        return None
+
+    def _attend(self, ms, ts, previous, s) -> None:
+        persons = [m for m in ms if m.kind == "person" and m.end <= ts]
+        target = next((e for e in reversed(previous) if e.type in ("meeting", "session")), None)
+        if not persons or target is None:
+            return
+        have = {p.actor_id for p in target.participants}
+        for m in persons:
+            if m.actor_id not in have:
+                target.participants.append(Participant(_name(m), m.actor_id, "attendee"))
+        target.evidence.append(Evidence(s.start, s.end, s.text))
+
+    # -- time, place, format, codes ---------------------------------------------
+    def _dates(self, s: Sentence, ctx: Context):
+        out = []
+        future = bool(re.search(r"\b(?:will|is to|are to|plans? to|scheduled|expected|next)\b", s.text, re.I))
+        for dm in dates_mod.find(s.text):
+            res = dates_mod.resolve(dm, ctx.ref, future=future)
+            if res.date:
+                out.append((dm, res))
+        return out
+
+    def _date(self, ev, s, ts, sent_dates, para_date, ctx) -> None:
+        if sent_dates:
+            dm, res = min(sent_dates, key=lambda x: abs(s.start + x[0].start - ts))
+            ev.date, ev.date_precision, ev.date_basis = res.date, res.precision, res.basis
+            ev.date_range = res.range
+            return
+        if ev.status == "background":
+            return
+        res = para_date.get(s.para) or ctx.story_date
+        if res:
+            ev.date, ev.date_precision, ev.date_basis = res.date, res.precision, "inferred"
+        elif ctx.published:
+            ev.date, ev.date_precision, ev.date_basis = ctx.published.isoformat(), "day", "published"
+
+    def _format(self, text: str) -> Optional[str]:
+        f = rules()["formats"]
+        if f["video"].search(text):
+            return "video"
+        if f["phone"].search(text):
+            return "phone"
+        return None
+
+    def _place_after(self, s: Sentence, te: int) -> Optional[Location]:
+        rest = s.text[te - s.start:te - s.start + 80]
+        for m in re.finditer(r"(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.\-]*){0,5}", rest):
+            loc = self._place(m.group(0))
+            if loc:
+                return loc
+        return None
+
+    def _place(self, text: str) -> Optional[Location]:
+        kb = self.kb
+        words = text.split()
+        for n in range(len(words), 0, -1):  # longest prefix that names a place
+            cand = " ".join(words[:n])
+            p = kb.place(cand)
+            if p:
+                if p.kind == "venue":
+                    return Location(venue=p.name, city=p.city, country=p.country)
+                return Location(city=p.name, country=p.country)
+            iso = kb.country_names.get(norm(cand))
+            if iso:
+                return Location(country=iso)
+        return None
+
+    def _location(self, ev: Event, s: Sentence, ts: int, te: int, ctx: Context) -> None:
+        if ev.location.city or ev.location.venue or ev.format in ("phone", "video", "written"):
+            return
+        text = s.text
+        best = None
+        for m in re.finditer(r"\b(?:in|at|to)\s+((?:the\s+)?[A-Z][\w'’.\-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.\-]*){0,5})", text):
+            loc = self._place(m.group(1))
+            if loc and (best is None or (loc.venue and not best.venue) or (loc.city and not best.city and not best.venue)):
+                best = loc
+        if best:
+            if best.city is None and best.venue is None and ev.location.country:
+                return
+            ev.location = best
+        elif ev.type in ("meeting", "session") and ctx.dateline_place and ev.status == "occurred":
+            p = self.kb.place(ctx.dateline_place)
+            if p:
+                ev.location = Location(city=p.city or p.name, country=p.country)
+
+    def _codes(self, ev: Event, trig: dict, s: Sentence) -> None:
+        codes = rules()["codes"]
+        cameo, plover = trig.get("cameo"), list(trig.get("plover") or [None, None])
+        if ev.type == "message":
+            for key in ("condolence", "congratulation"):
+                if codes[key]["rx"].search(s.text):
+                    cameo, plover = codes[key]["cameo"], list(codes[key]["plover"])
+                    break
+        if ev.type == "meeting":
+            if any(p.role == "host" for p in ev.participants):
+                cameo, plover = codes["host"]["cameo"], list(codes["host"]["plover"])
+        if ev.type == "call":
+            cameo, plover = "041", ["CONSULT", "phone"]
+        ev.cameo = cameo
+        ev.plover = {"event": plover[0], "mode": plover[1]}
+
+    @staticmethod
+    def _confidence(ev: Event) -> float:
+        c = 0.5
+        core = [p for p in ev.participants if p.role not in NON_CORE]
+        if len(core) >= 2 or ev.type == "visit":
+            c += 0.2
+        if ev.date_basis in ("explicit", "relative"):
+            c += 0.1
+        if ev.location.city or ev.location.venue:
+            c += 0.1
+        if ev.status != "occurred":
+            c -= 0.2
+        return max(0.05, min(0.95, c))
+
+
+def _name(m: Mention) -> str:
+    from .kb import KB
+    a = KB.load().actors.get(m.actor_id)
+    return a.name if a else m.text
+
+
+def _ordinal(tok: str) -> Optional[int]:
+    t = tok.lower()
+    if t in ORDINALS:
+        return ORDINALS[t]
+    m = re.match(r"(\d+)", t)
+    return int(m.group(1)) if m else None
+
+
+def _side(ms: list[Mention], near: str) -> list[Mention]:
+    """The actors on one side of a trigger: persons if any are named, else the others."""
+    persons = [m for m in ms if m.kind == "person"]
+    pick = persons or [m for m in ms if m.kind in ("country", "party", "igo", "organization")]
+    if not pick:
+        return []
+    seen, out = set(), []
+    for m in (pick if near == "start" else reversed(pick)):
+        if m.actor_id not in seen:
+            seen.add(m.actor_id)
+            out.append(m)
+    out = out if near == "start" else list(reversed(out))
+    if not persons:  # organisations: only those closest to the trigger
+        out = out[:2] if near == "start" else out[-2:]
+    return out
+
+
+def _core(ev: Event) -> frozenset:
+    return frozenset(p.actor_id for p in ev.participants if p.role not in NON_CORE)
+
+
+def merge_within(events: list[Event]) -> list[Event]:
+    """One event per real event within a document: same type, same core actors, same day."""
+    out: list[Event] = []
+    for ev in events:
+        twin = None
+        for o in out:
+            if o.type != ev.type or o.status != ev.status:
+                continue
+            a, b = _core(o), _core(ev)
+            if not (a and b) or not (a <= b or b <= a):
+                continue
+            if o.date and ev.date and not (o.date.startswith(ev.date) or ev.date.startswith(o.date)):
+                continue
+            if o.type == "session" and o.ordinal and ev.ordinal and o.ordinal != ev.ordinal:
+                continue
+            twin = o
+            break
+        if twin is None:
+            out.append(ev)
+            continue
+        _absorb(twin, ev)
+    return out
+
+
+def _absorb(keep: Event, other: Event) -> None:
+    roles = {p.actor_id: p for p in keep.participants}
+    for p in other.participants:
+        q = roles.get(p.actor_id)
+        if q is None:
+            keep.participants.append(p)
+            roles[p.actor_id] = p
+        elif CORE_ORDER.get(p.role, 1) < CORE_ORDER.get(q.role, 1):
+            q.role = p.role
+    for e in other.evidence:
+        if all(e.start != x.start for x in keep.evidence):
+            keep.evidence.append(e)
+    if (keep.date_precision != "day" or keep.date_basis in ("published", "inferred")) and other.date \
+            and other.date_precision == "day" and other.date_basis in ("explicit", "relative"):
+        keep.date, keep.date_precision, keep.date_basis = other.date, other.date_precision, other.date_basis
+    if not keep.location.venue and other.location.venue or not keep.location.city and other.location.city:
+        keep.location = other.location
+    keep.format = keep.format or other.format
+    keep.mechanism = keep.mechanism or other.mechanism
+    keep.ordinal = keep.ordinal or other.ordinal
+    keep.confidence = min(0.98, max(keep.confidence, other.confidence) + 0.05)

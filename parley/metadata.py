@@ -1,0 +1,205 @@
+"""Document metadata from the page furniture: title, published date, outlet, authors, dateline.
+
+Works on the paragraphs of ``clean.paragraphs`` after boilerplate marking; marks the
+title paragraph (``kind="title"``) and the furniture lines it consumed (``kind="meta"``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from . import dates
+from .clean import Para
+from .kb import KB
+
+BYLINE = re.compile(r"\bby\s+(?P<names>[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}"
+                    r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3})*)", re.I)
+TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*(?:GMT|UTC|BJT|EST|EDT|KST|JST|MSK|CET|IST|Z))?", re.I)
+WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:mon|tue|wed|thu|fri|sat|sun)\.?(?=,)", re.I)
+UPDATED = re.compile(r"\b(?:updated|published|posted|last updated|first published|date)\s*:?", re.I)
+DATELINE = re.compile(
+    r"^(?:(?P<agency1>[A-Z][\w ]{2,40}?(?:News Agency|Agency)),\s*)?"
+    r"(?P<place>[A-Z][A-Za-z.'\- ]{1,30}?)(?:,\s*[A-Z][A-Za-z.'\- ]{1,25}?)?,?\s+"
+    r"(?P<date>(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?)(?:,?\s+\d{4})?)\s*"
+    r"(?:\((?P<agency>[A-Za-z][\w .&'-]{1,40})\)\s*)?(?P<sep>--|—|–|-|:)?\s*")
+SITE_SUFFIX = re.compile(r"^(?P<head>.{8,}?)\s+(?:[-–—|:]|::)\s+(?P<site>[^-–—|]{2,60})$")
+URL = re.compile(r"https?://|www\.|\.(?:com|org|gov|net)\b", re.I)
+
+
+@dataclass
+class Meta:
+    title: Optional[str] = None
+    published: Optional[str] = None
+    outlet: Optional[str] = None
+    authors: list = field(default_factory=list)
+    dateline_place: Optional[str] = None
+    dateline_date: Optional[str] = None
+    dateline_agency: Optional[str] = None
+    warnings: list = field(default_factory=list)
+
+
+def _words(s: str) -> list[str]:
+    return re.findall(r"[^\W\d_]{2,}", s)
+
+
+def _header_zone(paras: list[Para]) -> list[Para]:
+    """The paragraphs before the article body starts (a full sentence paragraph)."""
+    zone = []
+    for p in paras:
+        if p.kind != "body":
+            continue
+        if len(p.text.split()) >= 25 and p.text.rstrip().endswith((".", '"', "\u201d", ")")):
+            break
+        zone.append(p)
+        if len(zone) >= 8:
+            break
+    return zone
+
+
+def _meta_line(text: str, kb: KB) -> Optional[dict]:
+    """Parse a furniture line (date stamp, byline, outlet); None if it is more than that."""
+    found: dict = {}
+    rest = text
+    hit = dates.first_full_date(rest)
+    if hit:
+        found["date"] = hit[0]
+        rest = rest[:hit[1]] + " " + rest[hit[2]:]
+    by = BYLINE.search(rest)
+    if by and (by.start() == 0 or not rest[:by.start()].strip(" ,|") or "date" in found):
+        names = [n.strip() for n in re.split(r"\s*(?:,|\band\b|&)\s*", by.group("names")) if n.strip()]
+        authors, tail = [], []
+        for n in names:
+            if kb.outlet(n):
+                found["outlet"] = kb.outlet(n)
+            else:
+                authors.append(n)
+        if authors:
+            found["authors"] = authors
+        rest = rest[:by.start()] + " " + rest[by.end():]
+    rest = TIME.sub(" ", WEEKDAY.sub(" ", UPDATED.sub(" ", rest)))
+    leftover = rest.strip(" ,|()[]-–—:/·*")
+    if leftover and (kb.outlet(leftover) or ("date" in found and "authors" in found and len(_words(leftover)) <= 4)):
+        found["outlet"] = kb.outlet(leftover) or leftover
+        leftover = ""
+    if found and len(_words(leftover)) <= 1:
+        return found
+    return None
+
+
+def _title_candidate(text: str) -> bool:
+    words = text.split()
+    if not 2 <= len(words) <= 30 or len(text) > 250:
+        return False
+    if text.rstrip("'\"\u2019\u201d").endswith((".", ",", ";")) and not text.endswith("..."):
+        return False
+    if URL.search(text) or dates.first_full_date(text) or DATELINE.match(text) and DATELINE.match(text).group("agency"):
+        return False
+    if sum(1 for w in words if len(w) == 1) > 0.4 * len(words) or len(_words(text)) < 2:
+        return False
+    return text[:1].isupper() or text[:1].isdigit() or text[:1] in "(\"'\u201c\u2018["
+
+
+def analyze(paras: list[Para], kb: KB, hint_title=None, hint_published=None, hint_outlet=None,
+            hint_authors=None) -> Meta:
+    meta = Meta(authors=list(hint_authors or []))
+    outlet_header = outlet_meta = outlet_suffix = None
+    stamp = None
+    zone = _header_zone(paras)
+    for p in zone:
+        if kb.outlet(p.text):
+            p.kind, outlet_header = "meta", outlet_header or kb.outlet(p.text)
+            continue
+        found = _meta_line(p.text, kb)
+        if found:
+            p.kind = "meta"
+            stamp = stamp or found.get("date")
+            outlet_meta = outlet_meta or found.get("outlet")
+            for a in found.get("authors", []):
+                if a not in meta.authors:
+                    meta.authors.append(a)
+    # title: the hint (HTML/JSON) if any, else the first headline-like line of the header
+    body = [p for p in paras if p.kind == "body"]
+    if hint_title:
+        meta.title = hint_title.strip()
+        for p in body[:3]:
+            if _same(p.text, meta.title):
+                p.kind = "title"
+                break
+    else:
+        for p in zone:
+            if p.kind == "body" and _title_candidate(p.text) and p is not body[-1]:
+                p.kind = "title"
+                meta.title = p.text
+                break
+    if meta.title:
+        m = SITE_SUFFIX.match(meta.title)
+        if m and kb.outlet(m.group("site")):
+            outlet_suffix = kb.outlet(m.group("site"))
+            meta.title = m.group("head").strip()
+    # header dates that were not furniture lines of their own ("... FA90 19 June 2002")
+    if not stamp:
+        for p in zone:
+            if p.kind == "body" and not DATELINE.match(p.text):
+                hit = dates.first_full_date(p.text)
+                if hit:
+                    stamp = hit[0]
+                    break
+    _dateline(paras, meta, kb)
+    pub = dates.to_iso(hint_published) or stamp
+    if not pub and meta.dateline_date and not meta.dateline_date.startswith("--"):
+        pub = meta.dateline_date
+    meta.published = pub
+    if pub and meta.dateline_date:
+        _check_dateline(meta, dates.parse_date(pub))
+    meta.outlet = (hint_outlet or outlet_header or outlet_meta or outlet_suffix
+                   or kb.outlet(meta.dateline_agency) or meta.dateline_agency)
+    return meta
+
+
+def _same(a: str, b: str) -> bool:
+    n = lambda s: re.sub(r"\W+", " ", s.lower()).strip()
+    return n(a) == n(b) or (len(n(b)) > 10 and n(a).startswith(n(b)))
+
+
+def _dateline(paras: list[Para], meta: Meta, kb: KB) -> None:
+    for p in [p for p in paras if p.kind == "body"][:4]:
+        m = DATELINE.match(p.text)
+        if not m or not (m.group("agency") or m.group("sep")):
+            continue
+        place = kb.place(m.group("place").strip())
+        if place is None and not kb.country_of(m.group("place").strip()):
+            continue
+        meta.dateline_place = place.name if place else m.group("place").strip().title()
+        meta.dateline_agency = m.group("agency") or m.group("agency1")
+        dm = dates.find(m.group("date"))
+        if dm and dm[0].month and dm[0].day:
+            d = dm[0]
+            meta.dateline_date = (f"{d.year:04d}-{d.month:02d}-{d.day:02d}" if d.year
+                                  else f"--{d.month:02d}-{d.day:02d}")
+        return
+
+
+def _check_dateline(meta: Meta, pub: Optional[date]) -> None:
+    if pub is None:
+        return
+    dd = meta.dateline_date
+    if dd.startswith("--"):
+        m, d = int(dd[2:4]), int(dd[5:7])
+        cands = [x for x in (_mk(pub.year, m, d), _mk(pub.year - 1, m, d)) if x]
+        best = min(cands, key=lambda x: abs((pub - x).days)) if cands else None
+        if best is None:
+            return
+        meta.dateline_date = best.isoformat()
+    else:
+        best = dates.parse_date(dd)
+    if best and ((best - pub).days > 1 or (pub - best).days > 3):
+        meta.warnings.append("dateline_conflict")
+
+
+def _mk(y, m, d) -> Optional[date]:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None

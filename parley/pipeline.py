@@ -1,0 +1,71 @@
+"""The extraction pipeline, stage by stage: read -> clean + metadata -> parse -> actors
+-> events -> positions. ``extract_item`` is what every surface (CLI, API, Python) calls.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Optional
+
+from . import dates, document, nlp
+from .actors import Resolver
+from .events import Context, EventExtractor, Sentence
+from .kb import KB
+from .model import Document, Extraction
+from .positions import PositionExtractor
+from .readers import RawItem
+
+
+def extract_item(raw: RawItem, published: Optional[str] = None, outlet: Optional[str] = None) -> Extraction:
+    doc, paras = document.build(raw, published=published, outlet=outlet)
+    return analyze(doc, paras)
+
+
+def extract_text(text: str, published: Optional[str] = None, source: str = "<text>",
+                 title: Optional[str] = None) -> Extraction:
+    return extract_item(RawItem(source=source, content=text, title=title), published=published)
+
+
+def sentences_of(sdoc, paras) -> list[Sentence]:
+    """Sentences of the body, never crossing a paragraph; the headline is left out."""
+    body = [(p.start, p.end) for p in paras if p.kind == "body" and p.start >= 0]
+    starts = [b[0] for b in body]
+    out: list[Sentence] = []
+    text = sdoc.text
+    for sent in sdoc.sents:
+        for m in re.finditer(r"[^\n]+", text[sent.start_char:sent.end_char]):
+            s, e = sent.start_char + m.start(), sent.start_char + m.end()
+            seg = text[s:e]
+            lead = len(seg) - len(seg.lstrip())
+            s, seg = s + lead, seg.strip()
+            if not seg:
+                continue
+            k = bisect.bisect_right(starts, s) - 1
+            if k < 0 or s >= body[k][1]:
+                continue  # headline or outside the body
+            out.append(Sentence(s, s + len(seg), seg, k, len(out)))
+    return out
+
+
+def analyze(doc: Document, paras, sdoc=None) -> Extraction:
+    kb = KB.load()
+    sdoc = sdoc if sdoc is not None else nlp.parse(doc.text)
+    published = dates.parse_date(doc.published)
+    dl = doc.dateline.date if doc.dateline.date and not doc.dateline.date.startswith("--") else None
+    ref = published or dates.parse_date(dl)
+    ref_iso = ref.isoformat() if ref else None
+    mentions, actors = Resolver(kb).mentions(sdoc, ref_iso, authors=doc.authors)
+    sentences = sentences_of(sdoc, paras)
+    starts = [s.start for s in sentences]
+    for m in mentions:
+        i = bisect.bisect_right(starts, m.start) - 1
+        m.sent = i if i >= 0 and m.end <= sentences[i].end else -1
+    ctx = Context(published=published, ref=ref, dateline_place=doc.dateline.place)
+    events = EventExtractor(kb).extract(sentences, mentions, actors, ctx)
+    positions = PositionExtractor(kb).extract(sentences, mentions, actors, ctx, events)
+    for ev in events:
+        ev.assign_id(doc.id)
+    used = {p.actor_id for e in events for p in e.participants} | {p.speaker_id for p in positions}
+    mentioned = {m.actor_id for m in mentions}
+    out_actors = [actors[a] for a in sorted(used | mentioned) if a in actors]
+    return Extraction(document=doc, actors=out_actors, events=events, positions=positions)
