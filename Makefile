@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml requirements.txt requirements-model.txt
 
 demo: setup
 	$(BIN)/parley ingest parley/demo --db $(DB)
-	$(BIN)/parley timeline --db $(DB)
+	$(BIN)/parley timeline --db $(DB) --format table
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -106,6 +106,8 @@ class Resolver:
             name = re.sub(r"['’]s$", "", name)
             if len(name.split()) < 2 or not name[:1].isupper() or norm(name) in excluded:
                 continue
+            if kb.place(name) or kb.country_of(name) or kb.outlet(name):
+                continue  # NER calls some places and outlets persons ("Nusa Dua")
             if any(norm(name) == norm(a) for a in authors):
                 continue
             known = kb.strong.get(norm(name))

@@ -28,7 +28,7 @@ def _html_to_text(raw: RawItem) -> None:
     raw.outlet = raw.outlet or doc.sitename
     if not raw.authors and doc.author:
         raw.authors = [a.strip() for a in re.split(r"[;,]| and ", doc.author)
-                       if a.strip() and a.strip().lower() not in ("updated", "published")]
+                       if metadata.is_person_name(a.strip())]
 
 
 def build(raw: RawItem, published: Optional[str] = None, outlet: Optional[str] = None,
@@ -50,6 +50,13 @@ def build(raw: RawItem, published: Optional[str] = None, outlet: Optional[str] =
         raise NoText("no article text after cleaning", raw.source)
     if not meta.published and _has_yearless_date(paras, meta):
         warnings.append("no_year")
+        year = metadata.infer_year(text, kb)
+        dd = meta.dateline_date
+        if year and dd and dd.startswith("--"):
+            meta.dateline_date = f"{year:04d}-{dd[2:]}"
+            meta.published = dates.to_iso(meta.dateline_date)
+            if meta.published:
+                warnings.append("published_inferred")
     doc = Document(
         id=hashlib.sha256(text.encode("utf-8")).hexdigest(), source=raw.source, text=text,
         title=meta.title, published=meta.published, outlet=meta.outlet, authors=meta.authors,

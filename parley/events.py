@@ -6,6 +6,7 @@ from the sentence and its context. Events reported twice in one document are mer
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,6 +16,7 @@ from typing import Optional
 from . import dates as dates_mod
 from .actors import Mention
 from .kb import KB, load_yaml, norm
+from .metadata import DATELINE
 from .model import Event, Evidence, Location, Participant
 
 CORE_ORDER = {"host": 0, "guest": 0, "sender": 0, "recipient": 0, "visitor": 0, "participant": 1,
@@ -32,6 +34,11 @@ MECHANISM = re.compile(
 GROUP = re.compile(r"\b(?:the two|both) (?:sides|parties|ruling parties|countries|leaders|heads of state|"
                    r"presidents|ministers|governments|nations|delegations)\b", re.I)
 RULING = re.compile(r"\bruling part(?:y|ies)\b", re.I)
+FUTURE = re.compile(r"\b(?:will|shall|is to|are to|plans? to|planning to|scheduled|expected to|set to|next)\b", re.I)
+# Order in which a sentence's triggers are read: the more specific event first.
+PRIORITY = ("session", "call", "message", "agreement", "visit", "meeting")
+NOT_EVENT = re.compile(r"\banniversary of\b|\bcommemorat", re.I)
+POSSESSIVE = re.compile(r"^\s*['’]s?\b")
 
 
 @lru_cache(maxsize=1)
@@ -94,18 +101,22 @@ class EventExtractor:
         r = rules()
         seen_types = set()
         out = []
-        for trig in r["triggers"]:
+        for trig in sorted(r["triggers"], key=lambda t: PRIORITY.index(t["type"])):
             m = trig["rx"].search(s.text)
             if not m:
                 continue
             etype, how = trig["type"], trig["roles"]
             if how != "attend" and etype in seen_types:
                 continue
+            if etype in ("meeting", "call") and "session" in seen_types:
+                continue  # "the 9th meeting of the dialogue was held via video" is the session itself
             ts, te = s.start + m.start(), s.start + m.end()
             clause = s.text[max(0, m.start() - 60):m.start()]
             clause = re.split(r"[;:]|,\s+(?:but|while|and)\s+", clause)[-1]
             if r["negation"].search(s.text[max(0, m.start() - 25):m.start()]):
                 continue
+            if NOT_EVENT.search(s.text[max(0, m.start() - 40):m.start()]):
+                continue  # "the 20th anniversary of the signing of the treaty" names a past event
             if how == "attend":
                 self._attend(ms, ts, previous, s)
                 continue
@@ -113,25 +124,33 @@ class EventExtractor:
             if ev is None:
                 continue
             seen_types.add(etype)
-            if r["planned"].search(clause) or (etype == "visit" and re.search(r"\b(?:will|to)\s+(?:\w+\s+)?$", clause)):
-                ev.status = "planned"
-            elif r["background"].search(s.text):
-                ev.status = "background"
-            self._date(ev, s, ts, sent_dates, para_date, ctx)
-            if ev.status == "occurred" and ev.date and ctx.published and ev.date_precision == "day":
-                d = dates_mod.parse_date(ev.date)
-                if d and (ctx.published - d).days > 45:
-                    ev.status = "background"
-                elif d and d > ctx.published + timedelta(days=1):
-                    ev.status = "planned"
-            self._location(ev, s, ts, te, ctx)
-            self._roles_by_place(ev, actors)
-            self._codes(ev, trig, s)
-            ev.confidence = self._confidence(ev)
-            out.append(ev)
+            for one in _one_per_sender(ev):
+                out.append(self._finish(one, trig, s, ts, te, clause, sent_dates, para_date, ctx, actors))
         return out
 
+    def _finish(self, ev, trig, s, ts, te, clause, sent_dates, para_date, ctx, actors) -> Event:
+        """Modality, date, place, roles by place, codes and confidence of a new event."""
+        r = rules()
+        if r["planned"].search(clause) or (ev.type == "visit" and re.search(r"\b(?:will|to)\s+(?:\w+\s+)?$", clause)):
+            ev.status = "planned"
+        elif r["background"].search(s.text):
+            ev.status = "background"
+        self._date(ev, s, ts, sent_dates, para_date, ctx)
+        if ev.status == "occurred" and ev.date and ctx.published and ev.date_precision == "day":
+            d = dates_mod.parse_date(ev.date)
+            if d and (ctx.published - d).days > 45:
+                ev.status = "background"
+            elif d and d > ctx.published + timedelta(days=1):
+                ev.status = "planned"
+        self._location(ev, s, ts, te, ctx)
+        self._roles_by_place(ev, actors)
+        self._codes(ev, trig, s)
+        ev.confidence = self._confidence(ev)
+        return ev
+
     def _build(self, etype, how, trig, s, ms, ts, te, actors, ctx) -> Optional[Event]:
+        if how != "message":  # "welcomed Xi's visit": a possessive is not a party to the event
+            ms = [m for m in ms if not POSSESSIVE.match(s.text[m.end - s.start:m.end - s.start + 3])]
         left = [m for m in ms if m.end <= ts]
         right = [m for m in ms if m.start >= te]
         ev = Event(type=etype, participants=[], evidence=[Evidence(s.start, s.end, s.text)],
@@ -175,6 +194,8 @@ class EventExtractor:
             if etype == "call":
                 for p in ev.participants:
                     p.role = "participant"
+            if len({p.actor_id for p in ev.participants}) < 2:
+                return None
         elif how == "visitor":
             persons = [m for m in left if m.kind == "person"]
             if not persons:
@@ -304,8 +325,15 @@ class EventExtractor:
     # -- time, place, format, codes ---------------------------------------------
     def _dates(self, s: Sentence, ctx: Context):
         out = []
-        future = bool(re.search(r"\b(?:will|is to|are to|plans? to|scheduled|expected|next)\b", s.text, re.I))
+        skip = 0
+        dl = DATELINE.match(s.text)
+        if dl and (dl.group("agency") or dl.group("sep")):
+            skip = dl.end()  # "Moscow, 3 Mar (Xinhua) --": the dateline is not the event's date
         for dm in dates_mod.find(s.text):
+            if dm.start < skip:
+                continue
+            window = re.split(r"[,;]|\bthat\b", s.text[max(0, dm.start - 60):dm.start])[-1]
+            future = bool(FUTURE.search(window))
             res = dates_mod.resolve(dm, ctx.ref, future=future)
             if res.date:
                 out.append((dm, res))
@@ -433,6 +461,22 @@ def _side(ms: list[Mention], near: str) -> list[Mention]:
     out = out if near == "start" else list(reversed(out))
     if not persons:  # organisations: only those closest to the trigger
         out = out[:2] if near == "start" else out[-2:]
+    return out
+
+
+def _one_per_sender(ev: Event) -> list[Event]:
+    """"Xi and Putin sent congratulatory letters": one message per sender."""
+    senders = [p for p in ev.participants if p.role == "sender"]
+    if ev.type != "message" or len(senders) < 2:
+        return [ev]
+    rest = [p for p in ev.participants if p.role != "sender"]
+    out = []
+    for p in senders:
+        e = copy.copy(ev)
+        e.participants = [p] + [copy.copy(q) for q in rest]
+        e.evidence = list(ev.evidence)
+        e.location = copy.copy(ev.location)
+        out.append(e)
     return out
 
 

@@ -201,13 +201,22 @@ def _active(role: Role, date: Optional[str]) -> bool:
     return (role.start is None or role.start[:len(d)] <= d) and (role.end is None or d[:len(role.end)] <= role.end)
 
 
+HISPANIC = {"ESP", "MEX", "ARG", "CHL", "COL", "PER", "VEN", "CUB", "BOL", "ECU", "URY", "PRY", "GTM", "HND",
+            "SLV", "NIC", "CRI", "PAN", "DOM"}
+
+
 def surname(name: str, country: Optional[str]) -> Optional[str]:
+    """The form news uses after a first full mention: "Putin", "Xi", "López Obrador"."""
     toks = [t for t in re.split(r"\s+", name.strip()) if t]
     if len(toks) < 2:
         return None
+    if any(t.lower() in ("bin", "ibn", "bint") for t in toks):
+        return None  # "Mohammed bin Salman": the last word names the father
     if country in FAMILY_FIRST and len(toks) <= 3 and all(t[:1].isupper() for t in toks):
         return toks[0]
     while len(toks) > 1 and toks[-1].lower().strip(",.") in NAME_PARTICLES:
         toks.pop()
+    if country in HISPANIC and len(toks) >= 3 and toks[-2].lower() not in NAME_PARTICLES:
+        return " ".join(toks[-2:])  # paternal and maternal surnames: "López Obrador"
     last = toks[-1].strip(",")
     return last if len(last) > 1 else None

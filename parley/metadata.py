@@ -6,13 +6,14 @@ title paragraph (``kind="title"``) and the furniture lines it consumed (``kind="
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
 from . import dates
 from .clean import Para
-from .kb import KB
+from .kb import KB, load_yaml
 
 BYLINE = re.compile(r"\bby\s+(?P<names>[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}"
                     r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3})*)", re.I)
@@ -44,6 +45,16 @@ def _words(s: str) -> list[str]:
     return re.findall(r"[^\W\d_]{2,}", s)
 
 
+NOT_NAME = re.compile(r"\b(?:correspondent|reporter|staff|editor|writer|desk|bureau|agency|news|team|"
+                      r"contributor|columnist|agencies|online|report|updated)\b", re.I)
+
+
+def is_person_name(s: str) -> bool:
+    """A byline name: two to five capitalised words, no job words."""
+    words = s.split()
+    return 2 <= len(words) <= 5 and all(w[:1].isupper() for w in words) and not NOT_NAME.search(s)
+
+
 def _header_zone(paras: list[Para]) -> list[Para]:
     """The paragraphs before the article body starts (a full sentence paragraph)."""
     zone = []
@@ -73,7 +84,7 @@ def _meta_line(text: str, kb: KB) -> Optional[dict]:
         for n in names:
             if kb.outlet(n):
                 found["outlet"] = kb.outlet(n)
-            else:
+            elif is_person_name(n):
                 authors.append(n)
         if authors:
             found["authors"] = authors
@@ -203,3 +214,43 @@ def _mk(y, m, d) -> Optional[date]:
         return date(y, m, d)
     except ValueError:
         return None
+
+
+ANNIVERSARY = re.compile(
+    r"\b(?P<when>this|next|last) year (?:marks|will mark|marked|is|celebrates|will celebrate)\s+the\s+"
+    r"(?P<n>\d{1,3})(?:st|nd|rd|th)\s+anniversary\s+of\s+(?P<what>[^.;]{5,160})", re.I)
+
+
+@lru_cache(maxsize=1)
+def _anniversaries() -> dict:
+    d = load_yaml("anniversaries.yaml")
+    return {"relations": d.get("relations") or {},
+            "events": [(re.compile(e["pattern"], re.I), int(e["year"])) for e in d.get("events") or []]}
+
+
+def infer_year(text: str, kb: KB) -> Optional[int]:
+    """The year of a report that prints none, from an anniversary it counts.
+
+    "Next year marks the 75th anniversary of the establishment of diplomatic relations
+    between China and Russia" -> relations since 1949 -> 75th in 2024 -> report of 2023.
+    """
+    table = _anniversaries()
+    for m in ANNIVERSARY.finditer(text):
+        what, base = m.group("what"), None
+        if re.search(r"diplomatic (?:relations|ties)", what, re.I):
+            isos = []
+            for w in re.findall(r"[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+)?", what):
+                iso = kb.country_of(w) or kb.country_of(w.split()[0])
+                if iso and iso not in isos:
+                    isos.append(iso)
+            if len(isos) >= 2:
+                base = table["relations"].get("-".join(sorted(isos[:2])))
+        else:
+            for rx, year in table["events"]:
+                if rx.search(what):
+                    base = year
+                    break
+        if base:
+            shift = {"this": 0, "next": -1, "last": 1}[m.group("when").lower()]
+            return base + int(m.group("n")) + shift
+    return None

@@ -17,6 +17,7 @@ from .errors import (BinaryInput, DecodeError, EmptyInput, InputError, Malformed
                      MissingPath, NoText, TooLarge)
 
 TEXT_EXT = {".txt", ".text", ".md"}
+FOLDER_EXT = {".txt", ".text", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson"}  # .md only when named
 HTML_EXT = {".html", ".htm", ".xhtml"}
 JSON_EXT = {".json"}
 JSONL_EXT = {".jsonl", ".ndjson"}
@@ -65,7 +66,7 @@ def expand(paths: Iterable[str]) -> Iterator[Union[str, InputError]]:
         path = Path(p)
         if path.is_dir():
             files = sorted(f for f in path.rglob("*")
-                           if f.is_file() and f.suffix.lower() in KNOWN_EXT
+                           if f.is_file() and f.suffix.lower() in FOLDER_EXT
                            and not any(part.startswith(".") for part in f.relative_to(path).parts))
             yield from (str(f) for f in files)
         elif path.is_file():
