@@ -204,3 +204,45 @@ class Resolver:
 
 def _overlaps(s: int, e: int, spans) -> bool:
     return any(not (e <= a or s >= b) for a, b in spans)
+
+
+PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
+
+
+def resolve_pronouns(sdoc, mentions: list[Mention], actors: dict) -> list[Mention]:
+    """Mentions for "he"/"she": the latest compatible person, subjects of recent sentences first."""
+    from . import syntax
+
+    persons = [m for m in mentions if m.kind == "person"]
+    if not persons:
+        return mentions
+    tok_of = {}
+    for m in persons:
+        span = sdoc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None:
+            for t in span:
+                tok_of[t.i] = m
+    recent_subjects: list[Mention] = []
+    added: list[Mention] = []
+    for sent in sdoc.sents:
+        subj_toks = syntax.covered(syntax.subjects(sent.root))
+        for tok in sent:
+            g = PRONOUN_GENDER.get(tok.lower_)
+            if g is None or tok.pos_ != "PRON" or (tok.lower_ == "her" and tok.dep_ == "poss"):
+                continue
+            before = [m for m in persons + added if m.end <= tok.idx]
+            cands = [m for m in reversed(recent_subjects) if m.end <= tok.idx] + sorted(before, key=lambda m: -m.start)
+            for m in cands:
+                a = actors.get(m.actor_id)
+                if a is None or a.gender in (None, g):
+                    pm = Mention(tok.idx, tok.idx + len(tok), tok.text, m.actor_id, "person", "pronoun")
+                    added.append(pm)
+                    if tok.i in subj_toks:
+                        recent_subjects.append(pm)
+                    break
+        for i in sorted(subj_toks):
+            if i in tok_of:
+                recent_subjects.append(tok_of[i])
+                break
+        recent_subjects = recent_subjects[-3:]
+    return sorted(mentions + added, key=lambda m: m.start)

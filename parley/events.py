@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Optional
 
 from . import dates as dates_mod
+from . import syntax
 from .actors import Mention
 from .kb import KB, load_yaml, norm
 from .metadata import DATELINE
@@ -79,7 +80,9 @@ class EventExtractor:
         self.kb = kb or KB.load()
 
     def extract(self, sentences: list[Sentence], mentions: list[Mention], actors: dict,
-                ctx: Context) -> list[Event]:
+                ctx: Context, sdoc=None) -> list[Event]:
+        self.sdoc = sdoc
+        self._toks = mention_tokens(sdoc, mentions) if sdoc is not None else {}
         by_sent: dict[int, list[Mention]] = {}
         for m in mentions:
             by_sent.setdefault(m.sent, []).append(m)
@@ -151,8 +154,7 @@ class EventExtractor:
     def _build(self, etype, how, trig, s, ms, ts, te, actors, ctx) -> Optional[Event]:
         if how != "message":  # "welcomed Xi's visit": a possessive is not a party to the event
             ms = [m for m in ms if not POSSESSIVE.match(s.text[m.end - s.start:m.end - s.start + 3])]
-        left = [m for m in ms if m.end <= ts]
-        right = [m for m in ms if m.start >= te]
+        left, right = self._sides(ms, ts, te, how)
         ev = Event(type=etype, participants=[], evidence=[Evidence(s.start, s.end, s.text)],
                    format=trig.get("format"), trigger=s.text[ts - s.start:te - s.start].strip())
         fmt = self._format(s.text)
@@ -194,6 +196,7 @@ class EventExtractor:
             if etype == "call":
                 for p in ev.participants:
                     p.role = "participant"
+            ev.participants = _drop_affiliations(ev.participants, actors)
             if len({p.actor_id for p in ev.participants}) < 2:
                 return None
         elif how == "visitor":
@@ -223,6 +226,21 @@ class EventExtractor:
             if not ev.participants:
                 return None
         return ev if ev.participants else None
+
+    def _sides(self, ms, ts, te, how):
+        """Mentions on the subject and object side of a trigger: by syntax, else by position."""
+        left = [m for m in ms if m.end <= ts]
+        right = [m for m in ms if m.start >= te]
+        if self.sdoc is None:
+            return left, right
+        a = syntax.arguments(self.sdoc, ts, te)
+        stoks, otoks = syntax.covered(a.subjects), syntax.covered(a.objects)
+        sl = [m for m in ms if self._toks.get(id(m), set()) & stoks]
+        sr = [m for m in ms if self._toks.get(id(m), set()) & otoks and m not in sl]
+        if a.passive and how == "host_guest":
+            sl, sr = sr, sl  # "was received by Xi": the agent is the host
+        persons = lambda xs: [m for m in xs if m.kind == "person"]
+        return (sl if a.subjects else persons(left)), (sr if a.objects else persons(right))
 
     # -- roles ------------------------------------------------------------------
     def _is_guest(self, m: Mention, s: Sentence) -> bool:
@@ -433,6 +451,15 @@ class EventExtractor:
         return max(0.05, min(0.95, c))
 
 
+def mention_tokens(sdoc, mentions) -> dict:
+    """id(mention) -> the token indices it covers in the parsed document."""
+    out = {}
+    for m in mentions:
+        span = sdoc.char_span(m.start, m.end, alignment_mode="expand")
+        out[id(m)] = {t.i for t in span} if span is not None else set()
+    return out
+
+
 def _name(m: Mention) -> str:
     from .kb import KB
     a = KB.load().actors.get(m.actor_id)
@@ -461,6 +488,21 @@ def _side(ms: list[Mention], near: str) -> list[Mention]:
     out = out if near == "start" else list(reversed(out))
     if not persons:  # organisations: only those closest to the trigger
         out = out[:2] if near == "start" else out[-2:]
+    return out
+
+
+def _drop_affiliations(parts: list, actors: dict) -> list:
+    """A country or party named beside its own person is not a second party to the event."""
+    persons = [actors[p.actor_id] for p in parts if actors.get(p.actor_id) and actors[p.actor_id].kind == "person"]
+    if not persons:
+        return parts
+    countries = {a.country for a in persons if a.country}
+    out = []
+    for p in parts:
+        a = actors.get(p.actor_id)
+        if a is not None and a.kind in ("country", "party") and a.country in countries:
+            continue
+        out.append(p)
     return out
 
 

@@ -8,8 +8,8 @@ import re
 from typing import Optional
 
 from . import dates, document, nlp
-from .actors import Resolver
-from .events import Context, EventExtractor, Sentence
+from .actors import Resolver, resolve_pronouns
+from .events import Context, EventExtractor, Sentence, mention_tokens
 from .kb import KB
 from .model import Document, Extraction
 from .positions import PositionExtractor
@@ -55,14 +55,16 @@ def analyze(doc: Document, paras, sdoc=None) -> Extraction:
     ref = published or dates.parse_date(dl)
     ref_iso = ref.isoformat() if ref else None
     mentions, actors = Resolver(kb).mentions(sdoc, ref_iso, authors=doc.authors)
+    mentions = resolve_pronouns(sdoc, mentions, actors)
     sentences = sentences_of(sdoc, paras)
     starts = [s.start for s in sentences]
     for m in mentions:
         i = bisect.bisect_right(starts, m.start) - 1
         m.sent = i if i >= 0 and m.end <= sentences[i].end else -1
     ctx = Context(published=published, ref=ref, dateline_place=doc.dateline.place)
-    events = EventExtractor(kb).extract(sentences, mentions, actors, ctx)
-    positions = PositionExtractor(kb).extract(sentences, mentions, actors, ctx, events)
+    events = EventExtractor(kb).extract(sentences, mentions, actors, ctx, sdoc=sdoc)
+    positions = PositionExtractor(kb).extract(sentences, mentions, actors, ctx, events, sdoc=sdoc,
+                                              mention_tokens=mention_tokens(sdoc, mentions))
     for ev in events:
         ev.assign_id(doc.id)
     used = {p.actor_id for e in events for p in e.participants} | {p.speaker_id for p in positions}

@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
+from . import syntax
 from .actors import Mention
 from .events import Context, Sentence
 from .kb import KB, load_yaml, norm
@@ -37,9 +38,32 @@ def _topic_rx() -> dict:
     return out
 
 
-def topics_of(text: str) -> list[str]:
+@lru_cache(maxsize=1)
+def _topic_patterns() -> dict:
+    kb = KB.load()
+    names = set(kb.country_names) | set(kb.demonyms) | {"sino", "russo", "indo", "franco", "anglo", "us"}
+    alt = "(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if len(n) > 1) + ")"
+    return {k: [re.compile(p.replace("{C}", alt)) for p in ps]
+            for k, ps in (load_yaml("topic_patterns.yaml") or {}).items()}
+
+
+def topics_of(text: str) -> dict:
+    """Topic -> weight of the strongest phrase found (a phrase of several words weighs 2)."""
     t = norm(text)
-    return [k for k, rx in _topic_rx().items() if rx.search(t)]
+    out = {}
+    for k, rx in _topic_rx().items():
+        best = 0
+        for m in rx.finditer(t):
+            best = max(best, 2 if " " in m.group(0) else 1)
+        if best:
+            out[k] = best
+    for k, rxs in _topic_patterns().items():
+        if any(rx.search(t) for rx in rxs):
+            out[k] = 2
+    return out
+
+
+MIN_WEIGHT = 2  # one phrase of several words, or two single-word hits, make a topic
 
 
 class PositionExtractor:
@@ -47,12 +71,14 @@ class PositionExtractor:
         self.kb = kb or KB.load()
 
     def extract(self, sentences: list[Sentence], mentions: list[Mention], actors: dict,
-                ctx: Context, events: list) -> list[Position]:
+                ctx: Context, events: list, sdoc=None, mention_tokens=None) -> list[Position]:
+        self.sdoc, self.mtoks = sdoc, mention_tokens or {}
         verbs, pronouns = _speech()
         by_sent: dict[int, list[Mention]] = {}
         for m in mentions:
             by_sent.setdefault(m.sent, []).append(m)
         out: dict[tuple, Position] = {}
+        weight: dict[tuple, int] = {}
         current: Optional[Mention] = None
         current_para = -1
         last_person: Optional[Mention] = None
@@ -60,25 +86,31 @@ class PositionExtractor:
             if s.para != current_para:
                 current, current_para = None, s.para
             ms = by_sent.get(s.index, [])
-            v = verbs.search(s.text)
+            v = None
             speaker = None
-            if v:
-                speaker = self._speaker(s, ms, v, last_person, current, pronouns)
-                if speaker is not None:
-                    current = speaker
+            for vm in verbs.finditer(s.text):
+                cand = self._speaker(s, ms, vm, last_person, current, pronouns)
+                if cand is not None and (speaker is None or (speaker.kind != "person" and cand.kind == "person")):
+                    speaker, v = cand, vm
+                v = v or vm
+            if speaker is not None:
+                current = speaker
             elif current is not None:
                 speaker = current
             persons = [m for m in ms if m.kind == "person"]
-            if persons:
-                last_person = persons[-1] if not speaker or speaker.kind != "person" else speaker
+            if speaker is not None and speaker.kind == "person" and v:
+                last_person = speaker
+            elif persons:
+                last_person = self._sentence_subject(s, persons) or persons[0]
             if speaker is None:
                 continue
             actor = actors.get(speaker.actor_id) or self.kb.actors.get(speaker.actor_id)
             if actor is None:
                 continue
-            for topic in topics_of(s.text):
+            for topic, w in topics_of(s.text).items():
                 key = (speaker.actor_id, topic, s.para)
                 ev = Evidence(s.start, s.end, s.text)
+                weight[(speaker.actor_id, topic)] = weight.get((speaker.actor_id, topic), 0) + w
                 if key in out:
                     pos = out[key]
                     pos.evidence.append(ev)
@@ -89,10 +121,14 @@ class PositionExtractor:
                     speaker=actor.name, speaker_id=actor.id, topic=topic, text=s.text, evidence=[ev],
                     date=self._date(s, events, ctx), stance=(v.group(0).lower() if v else None),
                     quote=q.group(1) if q else None)
-        return list(out.values())
+        return [p for p in out.values() if weight[(p.speaker_id, p.topic)] >= MIN_WEIGHT]
 
     def _speaker(self, s, ms, v, last_person, current, pronouns) -> Optional[Mention]:
         vs = s.start + v.start()
+        if self.sdoc is not None:
+            found = self._syntactic_speaker(s, ms, v, last_person, current, pronouns)
+            if found is not False:
+                return found
         before = [m for m in ms if m.end <= vs and m.kind in SPEAKER_KINDS]
         window = s.text[max(0, v.start() - 14):v.start()].lower()
         pron = re.search(r"\b(he|she)\b(?:\s+\w+)?\s*$", window)
@@ -113,6 +149,46 @@ class PositionExtractor:
             # "China stands ready to ..." inside a person's statement stays theirs
             return current if current is not None and current.kind == "person" else before[-1]
         return None
+
+    def _sentence_subject(self, s, persons) -> Optional[Mention]:
+        """The person who is the subject of the sentence's main verb, if the parse says."""
+        if self.sdoc is None:
+            return None
+        span = self.sdoc.char_span(s.start, s.end, alignment_mode="expand")
+        if span is None:
+            return None
+        toks = syntax.covered(syntax.subjects(span.root))
+        hits = [m for m in persons if self.mtoks.get(id(m), set()) & toks]
+        return hits[0] if hits else None
+
+    def _syntactic_speaker(self, s, ms, v, last_person, current, pronouns):
+        """The subject of the speech verb; False when the parse does not say."""
+        args = syntax.arguments(self.sdoc, s.start + v.start(), s.start + v.end())
+        if not args.subjects:
+            return False
+        subj = args.subjects[0]
+        toks = syntax.covered(args.subjects)
+        pron = [m for m in ms if m.how == "pronoun" and self.mtoks.get(id(m), set()) & toks]
+        if pron:
+            return pron[0]
+        if subj.pos_ == "PRON":
+            gender = pronouns.get(subj.lower_)
+            if gender is None:
+                return None  # "they", "it", "we": no single speaker
+            for cand in (current, last_person):
+                if cand is not None and cand.kind == "person":
+                    a = self.kb.actors.get(cand.actor_id)
+                    if a is None or not a.gender or a.gender == gender:
+                        return cand
+            return None
+        hits = [m for m in ms if self.mtoks.get(id(m), set()) & toks and m.kind in SPEAKER_KINDS]
+        persons = [m for m in hits if m.kind == "person"]
+        if persons:
+            return persons[0]
+        if hits:
+            # "China stands ready to ..." inside a person's statement stays theirs
+            return current if current is not None and current.kind == "person" else hits[0]
+        return current if current is not None else None
 
     @staticmethod
     def _date(s: Sentence, events: list, ctx: Context) -> Optional[str]:
