@@ -231,7 +231,10 @@ def resolve_pronouns(sdoc, mentions: list[Mention], actors: dict) -> list[Mentio
             if g is None or tok.pos_ != "PRON" or (tok.lower_ == "her" and tok.dep_ == "poss"):
                 continue
             before = [m for m in persons + added if m.end <= tok.idx]
-            cands = [m for m in reversed(recent_subjects) if m.end <= tok.idx] + sorted(before, key=lambda m: -m.start)
+            same = [m for m in before if m.start >= sent.start_char]
+            same_subj = [m for m in same if tok_of.get(_first_tok(sdoc, m)) is m and _first_tok(sdoc, m) in subj_toks]
+            cands = (same_subj + same + [m for m in reversed(recent_subjects) if m.end <= tok.idx]
+                     + sorted(before, key=lambda m: -m.start))
             for m in cands:
                 a = actors.get(m.actor_id)
                 if a is None or a.gender in (None, g):
@@ -246,3 +249,8 @@ def resolve_pronouns(sdoc, mentions: list[Mention], actors: dict) -> list[Mentio
                 break
         recent_subjects = recent_subjects[-3:]
     return sorted(mentions + added, key=lambda m: m.start)
+
+
+def _first_tok(sdoc, m: Mention) -> int:
+    span = sdoc.char_span(m.start, m.end, alignment_mode="expand")
+    return span[0].i if span is not None and len(span) else -1

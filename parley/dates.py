@@ -27,7 +27,7 @@ PATTERNS = [
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)\b")),
     ("mdy_num", re.compile(r"\b(?P<m>1[0-2]|0?[1-9])/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)\d\d)\b")),
     ("mdy", re.compile(rf"\b{_MON}\s+{_DAY}(?:\s*[-–]\s*{_DAY2})?(?:,?\s+{_YEAR})?\b", re.I)),
-    ("dmy", re.compile(rf"\b{_DAY}(?:\s*[-–]\s*{_DAY2})?(?:\s+of)?\s+{_MON}(?:,?\s+{_YEAR})?\b", re.I)),
+    ("dmy", re.compile(rf"\b(?:from\s+)?{_DAY}(?:\s*(?:[-–]|to|and|until)\s*{_DAY2})?(?:\s+of)?\s+{_MON}(?:,?\s+{_YEAR})?\b", re.I)),
     ("my", re.compile(rf"\b(?:in|since|until|by|early|late|mid-?)?\s*{_MON2}\s+{_YEAR}\b", re.I)),
     ("weekday", re.compile(r"\b(?P<rel>last|next|this|on|coming)?\s*(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)),
     ("relative", re.compile(r"\b(?P<word>today|tonight|yesterday|tomorrow|this (?:week|month|year|morning|afternoon|evening)|last (?:week|month|year)|next (?:week|month|year)|earlier this (?:week|month|year)|later this (?:week|month|year))\b", re.I)),

@@ -35,11 +35,11 @@ MECHANISM = re.compile(
 GROUP = re.compile(r"\b(?:the two|both) (?:sides|parties|ruling parties|countries|leaders|heads of state|"
                    r"presidents|ministers|governments|nations|delegations)\b", re.I)
 RULING = re.compile(r"\bruling part(?:y|ies)\b", re.I)
+REPORTED = re.compile(r"\b(?:said|says|announced|announces|told|reported|reports|stated|confirmed|quoted)\b", re.I)
 FUTURE = re.compile(r"\b(?:will|shall|is to|are to|plans? to|planning to|scheduled|expected to|set to|next)\b", re.I)
 # Order in which a sentence's triggers are read: the more specific event first.
 PRIORITY = ("session", "call", "message", "agreement", "visit", "meeting")
 NOT_EVENT = re.compile(r"\banniversary of\b|\bcommemorat", re.I)
-POSSESSIVE = re.compile(r"^\s*['’]s?\b")
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +48,7 @@ def rules() -> dict:
     r = {"triggers": [], "codes": d.get("codes", {})}
     for t in d["triggers"]:
         r["triggers"].append(dict(t, rx=re.compile(r"\b(?:" + t["pattern"] + r")", re.I)))
-    for k in ("negation", "planned", "background", "guest"):
+    for k in ("negation", "planned", "background", "guest", "hypothetical"):
         r[k] = re.compile(d[k], re.I)
     r["formats"] = {k: re.compile(v, re.I) for k, v in d["formats"].items()}
     for k, v in r["codes"].items():
@@ -82,6 +82,7 @@ class EventExtractor:
     def extract(self, sentences: list[Sentence], mentions: list[Mention], actors: dict,
                 ctx: Context, sdoc=None) -> list[Event]:
         self.sdoc = sdoc
+        self._located: list[Event] = []
         self._toks = mention_tokens(sdoc, mentions) if sdoc is not None else {}
         by_sent: dict[int, list[Mention]] = {}
         for m in mentions:
@@ -91,10 +92,13 @@ class EventExtractor:
         for s in sentences:
             ms = by_sent.get(s.index, [])
             sent_dates = self._dates(s, ctx)
-            if sent_dates and sent_dates[0][1].precision == "day" and s.para not in para_date:
-                para_date[s.para] = sent_dates[0][1]
-            if ctx.story_date is None and sent_dates and sent_dates[0][1].precision == "day":
-                ctx.story_date = sent_dates[0][1]
+            past = [d for d in sent_dates if d[1].precision == "day" and not d[2]
+                    and (ctx.published is None or d[1].date <= ctx.published.isoformat())]
+            past.sort(key=lambda d: d[3])  # a date the text reports "on" before the day it was said
+            if past and s.para not in para_date:
+                para_date[s.para] = past[0][1]
+            if ctx.story_date is None and past:
+                ctx.story_date = past[0][1]
             for ev in self._sentence_events(s, ms, actors, ctx, sent_dates, para_date, events):
                 events.append(ev)
         return merge_within(events)
@@ -120,6 +124,8 @@ class EventExtractor:
                 continue
             if NOT_EVENT.search(s.text[max(0, m.start() - 40):m.start()]):
                 continue  # "the 20th anniversary of the signing of the treaty" names a past event
+            if r["hypothetical"].search(clause):
+                continue  # "urged Modi to sign", "is open to discussing": wished for, not done
             if how == "attend":
                 self._attend(ms, ts, previous, s)
                 continue
@@ -127,7 +133,7 @@ class EventExtractor:
             if ev is None:
                 continue
             seen_types.add(etype)
-            for one in _one_per_sender(ev):
+            for one in _split(ev, s.text):
                 out.append(self._finish(one, trig, s, ts, te, clause, sent_dates, para_date, ctx, actors))
         return out
 
@@ -139,21 +145,22 @@ class EventExtractor:
         elif r["background"].search(s.text):
             ev.status = "background"
         self._date(ev, s, ts, sent_dates, para_date, ctx)
-        if ev.status == "occurred" and ev.date and ctx.published and ev.date_precision == "day":
-            d = dates_mod.parse_date(ev.date)
-            if d and (ctx.published - d).days > 45:
+        if ev.status == "occurred" and ev.date and ctx.published:
+            last = _period_end(ev.date)
+            first = dates_mod.parse_date(ev.date if ev.date_precision == "day" else None)
+            if last and (ctx.published - last).days > 45:
                 ev.status = "background"
-            elif d and d > ctx.published + timedelta(days=1):
+            elif first and first > ctx.published + timedelta(days=1):
                 ev.status = "planned"
         self._location(ev, s, ts, te, ctx)
         self._roles_by_place(ev, actors)
+        if ev.type in ("visit", "meeting") and (ev.location.city or ev.location.country):
+            self._located.append(ev)
         self._codes(ev, trig, s)
         ev.confidence = self._confidence(ev)
         return ev
 
     def _build(self, etype, how, trig, s, ms, ts, te, actors, ctx) -> Optional[Event]:
-        if how != "message":  # "welcomed Xi's visit": a possessive is not a party to the event
-            ms = [m for m in ms if not POSSESSIVE.match(s.text[m.end - s.start:m.end - s.start + 3])]
         left, right = self._sides(ms, ts, te, how)
         ev = Event(type=etype, participants=[], evidence=[Evidence(s.start, s.end, s.text)],
                    format=trig.get("format"), trigger=s.text[ts - s.start:te - s.start].strip())
@@ -176,12 +183,10 @@ class EventExtractor:
             return ev if ev.participants else None
         if how in ("mutual", "host_guest"):
             subj = _side(left, near="end")
-            obj = _side(right, near="start")
+            obj = [m for m in _side(right, near="start") if m.actor_id not in {x.actor_id for x in subj}]
             if not subj and not obj:
                 return None
-            if not subj or not obj:
-                if etype == "meeting":
-                    return None
+            ev._sides = ({m.actor_id for m in subj}, {m.actor_id for m in obj})
             guest_ids = {m.actor_id for m in obj + subj if self._is_guest(m, s)}
             for m in subj:
                 role = "host" if how == "host_guest" else ("guest" if m.actor_id in guest_ids else "participant")
@@ -208,6 +213,9 @@ class EventExtractor:
             place = self._place_after(s, te)
             if place is None:
                 return None
+            home = actors[v.actor_id].country if actors.get(v.actor_id) else None
+            if home and place.country == home:
+                return None  # travel at home is not a diplomatic visit
             ev.location = place
         elif how == "message":
             self._message_roles(ev, s, ms, left, right, ts, te, actors)
@@ -223,8 +231,8 @@ class EventExtractor:
             if not ev.participants and group:
                 ev.participants = [Participant(p.actor, p.actor_id, "participant") for p in
                                    getattr(self, "_last_parties", [])]
-            if not ev.participants:
-                return None
+            if len({p.actor_id for p in ev.participants}) < 2:
+                return None  # an agreement has at least two parties
         return ev if ev.participants else None
 
     def _sides(self, ms, ts, te, how):
@@ -234,13 +242,42 @@ class EventExtractor:
         if self.sdoc is None:
             return left, right
         a = syntax.arguments(self.sdoc, ts, te)
-        stoks, otoks = syntax.covered(a.subjects), syntax.covered(a.objects)
-        sl = [m for m in ms if self._toks.get(id(m), set()) & stoks]
-        sr = [m for m in ms if self._toks.get(id(m), set()) & otoks and m not in sl]
+        sl = self._covered(ms, a.subjects)
+        sr = [m for m in self._covered(ms, a.objects) if m not in sl]
+        sr = self._extend_list(sr, right, sl)
         if a.passive and how == "host_guest":
             sl, sr = sr, sl  # "was received by Xi": the agent is the host
         persons = lambda xs: [m for m in xs if m.kind == "person"]
         return (sl if a.subjects else persons(left)), (sr if a.objects else persons(right))
+
+    def _extend_list(self, objs, right, subj) -> list:
+        """"met with A, Minister of X B, and C": the people listed after the first object,
+        as long as no verb comes between them (the parse often breaks such lists)."""
+        persons = [m for m in right if m.kind == "person"]
+        firsts = [m for m in objs if m.kind == "person"]
+        if not firsts:
+            return objs
+        out = list(objs)
+        last = max(firsts, key=lambda m: m.start)
+        for m in persons:
+            if m.start <= last.start or m in out or m.actor_id in {x.actor_id for x in subj}:
+                continue
+            between = self.sdoc.char_span(last.end, m.start, alignment_mode="expand")
+            if between is None or any(t.pos_ in ("VERB", "AUX") or t.text in (";", ".") for t in between):
+                break
+            out.append(m)
+            last = m
+        return out
+
+    def _covered(self, ms, heads) -> list:
+        """Mentions inside the noun phrases headed by these tokens (appositions if need be)."""
+        out = []
+        for h in heads:
+            found = [m for m in ms if self._toks.get(id(m), set()) & syntax.covered([h])]
+            if not found:
+                found = [m for m in ms if self._toks.get(id(m), set()) & syntax.covered([h], with_appositions=True)]
+            out.extend(m for m in found if m not in out)
+        return out
 
     # -- roles ------------------------------------------------------------------
     def _is_guest(self, m: Mention, s: Sentence) -> bool:
@@ -350,16 +387,21 @@ class EventExtractor:
         for dm in dates_mod.find(s.text):
             if dm.start < skip:
                 continue
-            window = re.split(r"[,;]|\bthat\b", s.text[max(0, dm.start - 60):dm.start])[-1]
-            future = bool(FUTURE.search(window))
+            before = re.split(r"[;]|\bthat\b", s.text[max(0, dm.start - 60):dm.start])[-1]
+            after = re.split(r"[;.]|\bthat\b|\bbut\b", s.text[dm.end:dm.end + 50])[0]
+            future = bool(FUTURE.search(before) or (dm.start < 25 and FUTURE.search(after)))
             res = dates_mod.resolve(dm, ctx.ref, future=future)
             if res.date:
-                out.append((dm, res))
+                reported = bool(REPORTED.search(s.text[max(0, dm.start - 25):dm.start])
+                                or REPORTED.match(s.text[dm.end:dm.end + 25].lstrip(" ,")))
+                out.append((dm, res, future, reported))
         return out
 
     def _date(self, ev, s, ts, sent_dates, para_date, ctx) -> None:
         if sent_dates:
-            dm, res = min(sent_dates, key=lambda x: abs(s.start + x[0].start - ts))
+            # "the ministry on Sunday said the talks were held on Nov. 6": not the day it was said
+            cands = [d for d in sent_dates if not d[3]] or sent_dates
+            dm, res = min(cands, key=lambda x: abs(s.start + x[0].start - ts))[:2]
             ev.date, ev.date_precision, ev.date_basis = res.date, res.precision, res.basis
             ev.date_range = res.range
             return
@@ -381,6 +423,7 @@ class EventExtractor:
 
     def _place_after(self, s: Sentence, te: int) -> Optional[Location]:
         rest = s.text[te - s.start:te - s.start + 80]
+        rest = re.split(r"\s(?:from|by|with|for|on|after|before|since|amid|as|where|when|and then)\s|[,;:(]", rest)[0]
         for m in re.finditer(r"(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.\-]*){0,5}", rest):
             loc = self._place(m.group(0))
             if loc:
@@ -389,6 +432,11 @@ class EventExtractor:
 
     def _place(self, text: str) -> Optional[Location]:
         kb = self.kb
+        cap = re.match(r"(?:the\s+)?([A-Z][\w\-]+)\s+capital\b", text)
+        if cap and kb.country_of(cap.group(1)):  # "the Ukrainian capital"
+            iso = kb.country_of(cap.group(1))
+            city = kb.countries.get(iso, {}).get("capital")
+            return Location(city=city, country=iso) if city else Location(country=iso)
         words = text.split()
         for n in range(len(words), 0, -1):  # longest prefix that names a place
             cand = " ".join(words[:n])
@@ -407,18 +455,39 @@ class EventExtractor:
             return
         text = s.text
         best = None
-        for m in re.finditer(r"\b(?:in|at|to)\s+((?:the\s+)?[A-Z][\w'’.\-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.\-]*){0,5})", text):
+        for m in re.finditer(r"\b(?:in|at|to)\s+((?:the\s+)?[A-Za-z][\w'’.\-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.\-]*){0,5})", text):
             loc = self._place(m.group(1))
             if loc and (best is None or (loc.venue and not best.venue) or (loc.city and not best.city and not best.venue)):
                 best = loc
+        if best is None and self.sdoc is not None:
+            best = self._ner_place(s)
         if best:
             if best.city is None and best.venue is None and ev.location.country:
                 return
             ev.location = best
-        elif ev.type in ("meeting", "session") and ctx.dateline_place and ev.status == "occurred":
-            p = self.kb.place(ctx.dateline_place)
-            if p:
-                ev.location = Location(city=p.city or p.name, country=p.country)
+        elif ev.type in ("meeting", "session") and ev.status == "occurred":
+            ids = {p.actor_id for p in ev.participants}
+            for prev in reversed(self._located):  # where the visit of one of them took place
+                if prev.status == "occurred" and ids & {p.actor_id for p in prev.participants}:
+                    ev.location = copy.copy(prev.location)
+                    return
+            if ctx.dateline_place:
+                p = self.kb.place(ctx.dateline_place)
+                if p:
+                    ev.location = Location(city=p.city or p.name, country=p.country)
+
+    def _ner_place(self, s: Sentence) -> Optional[Location]:
+        """A place the knowledge base does not know: "held ... in Chushul" (NER GPE/LOC)."""
+        span = self.sdoc.char_span(s.start, s.end, alignment_mode="expand")
+        if span is None:
+            return None
+        for ent in span.ents:
+            if ent.label_ in ("GPE", "FAC") and ent.start > 0 and self.sdoc[ent.start - 1].lower_ in ("in", "at"):
+                name = re.sub(r"^the\s+", "", ent.text)
+                if self.kb.country_of(name):
+                    return Location(country=self.kb.country_of(name))
+                return Location(city=name) if ent.label_ != "FAC" else Location(venue=name)
+        return None
 
     def _codes(self, ev: Event, trig: dict, s: Sentence) -> None:
         codes = rules()["codes"]
@@ -466,6 +535,21 @@ def _name(m: Mention) -> str:
     return a.name if a else m.text
 
 
+def _period_end(d: str) -> Optional[date]:
+    """The last day of a date, month or year."""
+    try:
+        if len(d) == 10:
+            return date.fromisoformat(d)
+        if len(d) == 7:
+            y, m = int(d[:4]), int(d[5:7])
+            return date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
+        if len(d) == 4:
+            return date(int(d), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
 def _ordinal(tok: str) -> Optional[int]:
     t = tok.lower()
     if t in ORDINALS:
@@ -506,16 +590,32 @@ def _drop_affiliations(parts: list, actors: dict) -> list:
     return out
 
 
-def _one_per_sender(ev: Event) -> list[Event]:
-    """"Xi and Putin sent congratulatory letters": one message per sender."""
-    senders = [p for p in ev.participants if p.role == "sender"]
-    if ev.type != "message" or len(senders) < 2:
+JOINT = re.compile(r"\b(?:jointly|together|joint (?:meeting|talks|call)|trilateral|quadrilateral|multilateral|all of them)\b", re.I)
+
+
+def _split(ev: Event, text: str) -> list[Event]:
+    """One event per real interaction.
+
+    "Xi and Putin sent congratulatory letters": one message per sender. "Singh met with
+    A, B and C" (one actor, a list of counterparts): one meeting per counterpart, unless
+    the sentence says the meeting was joint.
+    """
+    if ev.type == "message":
+        group = [p for p in ev.participants if p.role == "sender"]
+    elif ev.type in ("meeting", "call") and not JOINT.search(text):
+        subj, obj = getattr(ev, "_sides", (set(), set()))
+        group = [p for p in ev.participants if p.actor_id in obj and p.role not in NON_CORE]
+        if len([p for p in ev.participants if p.actor_id in subj]) != 1:
+            group = []
+    else:
+        group = []
+    if len(group) < 2:
         return [ev]
-    rest = [p for p in ev.participants if p.role != "sender"]
+    rest = [p for p in ev.participants if p not in group]
     out = []
-    for p in senders:
+    for p in group:
         e = copy.copy(ev)
-        e.participants = [p] + [copy.copy(q) for q in rest]
+        e.participants = [copy.copy(q) for q in rest] + [copy.copy(p)]
         e.evidence = list(ev.evidence)
         e.location = copy.copy(ev.location)
         out.append(e)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-CORE_DEPS = {"compound", "amod", "det", "nummod", "nmod", "flat", "poss", "case", "quantmod"}
+CORE_DEPS = {"compound", "amod", "det", "nummod", "nmod", "flat", "case", "quantmod"}
 SUBJ_DEPS = {"nsubj", "nsubjpass", "csubj"}
 OBJ_PREPS = {"with", "between", "among", "to", "from", "by", "for"}
 CLIMB_DEPS = {"conj", "xcomp", "advcl", "pcomp"}
@@ -107,9 +107,17 @@ def arguments(doc, start: int, end: int) -> Args:
                 passive=passive, head=tok)
 
 
-def covered(tokens: list) -> set:
-    """All token indices of the noun phrases headed by these tokens."""
+def covered(tokens: list, with_appositions: bool = False) -> set:
+    """All token indices of the noun phrases headed by these tokens.
+
+    With ``with_appositions``, a phrase's appositions count too ("my colleague, the
+    Minister for Trade Mark Vaile"): used when the core phrase names no actor.
+    """
     out: set = set()
     for t in tokens:
         out |= np_tokens(t)
+        if with_appositions:
+            for c in t.children:
+                if c.dep_ == "appos":
+                    out |= np_tokens(c)
     return out

@@ -5,7 +5,6 @@ copied from the gold sets in ../shared.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -87,7 +86,3 @@ def shared_dir() -> Path:
 
 def stderr_lines(result) -> list[str]:
     return [ln for ln in (result.stderr or "").splitlines() if ln.strip()]
-
-
-def load_json(text: str):
-    return json.loads(text)
