@@ -57,13 +57,14 @@ def paragraphs(text: str, wrapped: bool | None = None) -> list[Para]:
         if wrapped is False or not (wrapped or _hard_wrapped(lines)):
             out.extend(Para(ln) for ln in lines)
             continue
-        cur = lines[0]
+        cur, last = lines[0], lines[0]
         for ln in lines[1:]:
-            if cur.endswith((".", "!", "?", ":")) and ln[:1].isupper() and len(cur) < 0.6 * _width(lines):
+            if last.endswith((".", "!", "?", ":")) and ln[:1].isupper() and len(last) < 0.6 * _width(lines):
                 out.append(Para(cur))  # a short last line closes a wrapped paragraph
                 cur = ln
             else:
                 cur = cur + ("" if cur.endswith("-") and ln[:1].islower() else " ") + ln
+            last = ln
         out.append(Para(cur))
     return out
 
@@ -96,6 +97,22 @@ def is_caption(text: str) -> bool:
     return len(text) <= 600 and any(p.search(text) for p in _patterns()[2])
 
 
+RUN_IN = re.compile(r"\s(?:Related reading|Related Stories|Related Articles|Recommended Stories|Most Read|Read more:|Also read:)\b")
+
+
+def split_run_in(paras: list[Para]) -> list[Para]:
+    """Pages flattened to one line carry related-links blocks mid-paragraph: cut them off."""
+    out = []
+    for p in paras:
+        m = RUN_IN.search(p.text)
+        if m and m.start() >= 200:
+            out.append(Para(p.text[:m.start()].rstrip()))
+            out.append(Para(p.text[m.start():].strip(), kind="boilerplate"))
+        else:
+            out.append(p)
+    return out
+
+
 def mark_boilerplate(paras: list[Para]) -> None:
     for p in paras:
         if p.kind != "body":
@@ -104,8 +121,8 @@ def mark_boilerplate(paras: list[Para]) -> None:
             p.kind = "boilerplate"
         elif is_caption(p.text):
             p.kind = "caption"
-        elif not re.search(r"[^\W\d_]{2}", p.text):
-            p.kind = "boilerplate"  # no words at all: OCR debris, separators
+        elif not re.search(r"[^\W\d_]{2}", p.text) and not re.search(r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}", p.text):
+            p.kind = "boilerplate"  # no words at all: OCR debris, separators (a date stamp is metadata)
 
 
 def _norm(s: str) -> str:

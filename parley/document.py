@@ -38,7 +38,7 @@ def build(raw: RawItem, published: Optional[str] = None, outlet: Optional[str] =
     is_html = raw.kind == "html"
     if is_html:
         _html_to_text(raw)
-    paras = clean.paragraphs(raw.content, wrapped=False if is_html else None)
+    paras = clean.split_run_in(clean.paragraphs(raw.content, wrapped=False if is_html else None))
     clean.mark_boilerplate(paras)
     meta = metadata.analyze(paras, kb, hint_title=raw.title, hint_published=published or raw.published,
                             hint_outlet=outlet or raw.outlet, hint_authors=raw.authors)

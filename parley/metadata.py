@@ -15,11 +15,11 @@ from . import dates
 from .clean import Para
 from .kb import KB, load_yaml
 
-BYLINE = re.compile(r"\bby\s+(?P<names>[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}"
-                    r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3})*)", re.I)
+BYLINE = re.compile(r"\b(?i:(?:posted |written |reported |story )?by)\s+(?P<names>[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}"
+                    r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3})*)")
 TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*(?:GMT|UTC|BJT|EST|EDT|KST|JST|MSK|CET|IST|Z))?", re.I)
 WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:mon|tue|wed|thu|fri|sat|sun)\.?(?=,)", re.I)
-UPDATED = re.compile(r"\b(?:updated|published|posted|last updated|first published|date)\s*:?", re.I)
+UPDATED = re.compile(r"\b(?:updated|published|posted|last updated|first published|date|on|at)\b\s*:?", re.I)
 DATELINE = re.compile(
     r"^(?:(?P<agency1>[A-Z][\w ]{2,40}?(?:News Agency|Agency)),\s*)?"
     r"(?P<place>[A-Z][A-Za-z.'\- ]{1,30}?)(?:,\s*[A-Z][A-Za-z.'\- ]{1,25}?)?,?\s+"
@@ -140,7 +140,7 @@ def analyze(paras: list[Para], kb: KB, hint_title=None, hint_published=None, hin
                 break
     else:
         for p in zone:
-            if p.kind == "body" and _title_candidate(p.text) and p is not body[-1]:
+            if p.kind == "body" and _title_candidate(p.text) and p is not body[-1] and not _teaser(p, body):
                 p.kind = "title"
                 meta.title = p.text
                 break
@@ -167,6 +167,16 @@ def analyze(paras: list[Para], kb: KB, hint_title=None, hint_published=None, hin
     meta.outlet = (hint_outlet or outlet_header or outlet_meta or outlet_suffix
                    or kb.outlet(meta.dateline_agency) or meta.dateline_agency)
     return meta
+
+
+def _teaser(p: Para, body: list) -> bool:
+    """A cut-off copy of the paragraph that follows it is not a headline."""
+    n = lambda x: re.sub(r"\W+", " ", x.lower()).strip()
+    i = body.index(p)
+    if i + 1 >= len(body):
+        return False
+    head = n(p.text).rsplit(" ", 1)[0]
+    return len(head) > 20 and n(body[i + 1].text).startswith(head)
 
 
 def _same(a: str, b: str) -> bool:

@@ -26,9 +26,18 @@ def tokenizer_only():
     return spacy.blank("en")
 
 
+def _chunks(text: str) -> list[str]:
+    """Paragraphs with their separators, so that joining them gives back the text."""
+    parts = text.split("\n\n")
+    return [p + "\n\n" for p in parts[:-1]] + [parts[-1]]
+
+
 def parse(text: str):
-    return pipeline()(text)
+    """Parse paragraph by paragraph (a headline and its lead are never one sentence),
+    then join into one Doc whose character offsets are those of the text."""
+    from spacy.tokens import Doc
 
-
-def parse_many(texts):
-    return pipeline().pipe(texts, batch_size=BATCH_SIZE)
+    docs = list(pipeline().pipe(_chunks(text), batch_size=BATCH_SIZE))
+    doc = Doc.from_docs(docs, ensure_whitespace=False)
+    assert doc.text == text
+    return doc

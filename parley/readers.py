@@ -89,12 +89,15 @@ def read(paths: Iterable[str], stdin=None) -> Iterator[Item]:
             continue
         try:
             if p == "-":
-                data = (stdin or sys.stdin.buffer).read()
+                data = (stdin or sys.stdin.buffer).read(max_bytes() + 1)
+                if len(data) > max_bytes():
+                    raise TooLarge(f"input is over the {_size(max_bytes())} limit (set PARLEY_MAX_BYTES to raise it)",
+                                   "<stdin>")
                 yield from _items_from_bytes(data, "<stdin>", ext=None)
             else:
                 size = os.path.getsize(p)
                 if size > max_bytes():
-                    raise TooLarge(f"file is {size / 1e6:.1f} MB, over the {max_bytes() / 1e6:.0f} MB limit "
+                    raise TooLarge(f"file is {_size(size)}, over the {_size(max_bytes())} limit "
                                    "(set PARLEY_MAX_BYTES to raise it)", p)
                 with open(p, "rb") as fh:
                     data = fh.read()
@@ -104,6 +107,10 @@ def read(paths: Iterable[str], stdin=None) -> Iterator[Item]:
             yield e
         except OSError as e:
             yield InputError(f"cannot read: {e.strerror or e}", p)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
 
 def _items_from_bytes(data: bytes, source: str, ext: Optional[str]) -> Iterator[Item]:
@@ -181,9 +188,9 @@ def _str(v) -> Optional[str]:
 
 
 def sniff(text: str) -> str:
-    head = text.lstrip()[:200]
+    head = text.lstrip()
     if head.startswith("{"):
-        first = head.splitlines()[0] if head else ""
+        first = head.split("\n", 1)[0]
         return ".jsonl" if first.rstrip().endswith("}") else ".json"
     if head.startswith("["):
         return ".json"
@@ -219,6 +226,13 @@ def decode(data: bytes, source: str) -> tuple[str, list]:
         bad = replaced.count("\ufffd")
         warnings.append(f"invalid_utf8:{first_bad}:{bad}")
         return replaced, warnings
+    try:  # the commonest legacy encoding of English news; C1 controls mean it is not
+        text = data.decode("cp1252")
+        if not any("\x80" <= ch <= "\x9f" for ch in text):
+            warnings.append("encoding:cp1252")
+            return text, warnings
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
     best = from_bytes(data).best()
     if best is None:

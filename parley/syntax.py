@@ -55,11 +55,14 @@ def with_conjuncts(tok) -> list:
 def subjects(tok, depth: int = 0) -> list:
     if depth > 4:
         return []
+    found = []
     for c in tok.children:
         if c.dep_ in SUBJ_DEPS:
             if c.lower_ in RELATIVE and tok.dep_ in ("relcl", "acl") and tok.head is not tok:
                 return with_conjuncts(tok.head)  # "Xi, who had just arrived": Xi
-            return with_conjuncts(c)
+            found.extend(with_conjuncts(c))  # a dateline can be parsed as a second subject
+    if found:
+        return found
     if tok.dep_ in ("relcl", "acl") and tok.head is not tok:
         return with_conjuncts(tok.head)  # "Xi, who had just arrived in Moscow"
     if tok.dep_ in CLIMB_DEPS and tok.head is not tok:

@@ -91,9 +91,6 @@ def test_size_limit_from_environment(tmp_path, monkeypatch):
     assert isinstance(read_one(p), RawItem)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "readers.read: the size limit is checked with os.path.getsize only, so '-' (stdin) is read whole "
-    "whatever its size and never refused with E103"))
 def test_size_limit_applies_to_stdin(monkeypatch):
     import io
     monkeypatch.setenv("PARLEY_MAX_BYTES", "1000")
@@ -187,9 +184,6 @@ def test_cp1252_file_is_decoded_with_w105(tmp_path):
     assert w.startswith("W105 not UTF-8; decoded as ")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "readers.decode: charset_normalizer picks cp1250 for short cp1252 text, so Spanish and other "
-    "Western European letters are garbled (Peña -> Peńa, Núñez -> Núńez)"))
 def test_cp1252_spanish_names_survive(tmp_path):
     text = ("The Mexican envoy, José Peña, met his Spanish counterpart in Málaga on Tuesday; both said "
             "the talks with Señor Núñez were \u201cproductive\u201d.")

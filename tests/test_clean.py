@@ -175,9 +175,6 @@ def test_is_boilerplate_spares_body_sentences(line):
     assert not clean.is_boilerplate(line)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "data/boilerplate.yaml: the 'copyright.{0,120}' and '[?(editor|...)[^]]{0,60}]?' line patterns have no "
-    "word boundary, so body sentences that merely start with 'Copyright' or 'Editorials' are dropped"))
 @pytest.mark.parametrize("line", [
     "Copyright protection and market access were high on the agenda, the ministry said.",
     "Editorials in state media praised the visit.",
@@ -222,10 +219,6 @@ def test_lead_repeated_without_headline_is_kept_once(build_paras):
     assert "duplicate_paragraph_removed" in doc.warnings
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "metadata/dedupe: with no headline, a cut-off teaser copy of the lead is taken as the title "
-    "(it does not end in a period) and is then kept next to the full lead, so the lead appears twice "
-    "and no duplicate_paragraph_removed warning is given"))
 def test_teaser_without_headline_is_kept_once(build_paras):
     doc, _ = build_paras(f"{LEAD[:120]}\n\n{LEAD}\n\n{SECOND}")
     assert doc.text.count("signed a protocol") == 1

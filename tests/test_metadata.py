@@ -86,10 +86,6 @@ def test_published_from_stamp_line(build, stamp, iso):
     assert stamp not in doc.text  # the stamp line is furniture
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "clean.mark_boilerplate marks a paragraph with no letters as boilerplate ('OCR debris') before "
-    "metadata.analyze reads the header, so a stamp line made only of digits ('2024-12-13 13:51:00') is "
-    "thrown away and published stays null"))
 @pytest.mark.parametrize("stamp", ["2024-12-13 13:51:00", "2024-12-13"])
 def test_published_from_numeric_only_stamp_line(build, stamp):
     doc = build(f"{TITLE}\n\n{stamp}\n\n{BODY}")
@@ -136,10 +132,6 @@ def test_byline_with_comma_separated_authors(build):
     assert doc.authors == ["Jane Roe", "John Doe"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "metadata.BYLINE is compiled with re.I, so [A-Z] also matches lower case and the word 'and' is "
-    "swallowed into the first name ('Jane Roe and John'); the second author is lost and its surname "
-    "leaks into the outlet ('Doe | China Daily')"))
 def test_byline_with_two_authors_joined_by_and(build):
     doc = build(f"{TITLE}\n\nBy Jane Roe and John Doe | China Daily | Updated: 2023-05-17 10:12\n\n{BODY}")
     assert doc.authors == ["Jane Roe", "John Doe"]
@@ -147,9 +139,6 @@ def test_byline_with_two_authors_joined_by_and(build):
     assert doc.published == "2023-05-17"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "metadata.BYLINE (re.I) takes lower-case words after the name ('Jane Roe on'), which is_person_name "
-    "then rejects, so 'Posted by Jane Roe on May 17, 2023' yields no author"))
 def test_byline_followed_by_lowercase_words(build):
     doc = build(f"{TITLE}\n\nPosted by Jane Roe on May 17, 2023\n\n{BODY}")
     assert doc.published == "2023-05-17"

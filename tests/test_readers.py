@@ -219,9 +219,6 @@ def test_stdin_short_jsonl_is_sniffed():
     assert [i.title for i in items] == ["A", "B"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "readers.sniff looks only at the first 200 characters, so a JSONL stream whose first line is longer "
-    "than that (any real article) is taken for one JSON document and refused as invalid JSON (E105)"))
 def test_stdin_jsonl_is_sniffed():
     data = (INPUTS / "feed.jsonl").read_bytes()
     assert len(data.splitlines()[0]) > 200

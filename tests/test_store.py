@@ -122,10 +122,6 @@ def test_meeting_from_fixture(ingested):
     assert m["sources"][0]["source"] == str(ARTICLES / "wang_yi_lavrov.txt")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pipeline/syntax (since 9a6b8f7 syntax-based roles; 0472aa4 got it right): the headline and the lead are parsed as "
-    "one spaCy sentence and the call's subject is taken from the headline, so the Xi-Macron call of "
-    "xi_macron_call.txt is not extracted (see test_extraction.py::test_call_under_a_headline)"))
 def test_phone_call_from_fixture(ingested):
     db, _ = ingested
     with Store(str(db), read_only=True) as s:
