@@ -59,7 +59,7 @@ def paragraphs(text: str, wrapped: bool | None = None) -> list[Para]:
             continue
         cur, last = lines[0], lines[0]
         for ln in lines[1:]:
-            if last.endswith((".", "!", "?", ":")) and ln[:1].isupper() and len(last) < 0.6 * _width(lines):
+            if last.endswith((".", "!", "?", ":")) and ln[:1].isupper() and len(last) < 0.75 * _width(lines):
                 out.append(Para(cur))  # a short last line closes a wrapped paragraph
                 cur = ln
             else:

@@ -110,7 +110,7 @@ def read(paths: Iterable[str], stdin=None) -> Iterator[Item]:
 
 
 def _size(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n} bytes"
 
 
 def _items_from_bytes(data: bytes, source: str, ext: Optional[str]) -> Iterator[Item]:

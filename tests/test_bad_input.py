@@ -105,9 +105,6 @@ def test_invalid_size_limit_falls_back_to_default(monkeypatch):
     assert readers.max_bytes() == readers.DEFAULT_MAX_BYTES
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "readers.read: the E103 message prints sizes in whole MB, so a small PARLEY_MAX_BYTES gives "
-    "'file is 0.0 MB, over the 0 MB limit', which names neither the size nor the limit"))
 def test_size_limit_message_names_the_limit(tmp_path, monkeypatch):
     p = tmp_path / "long.txt"
     p.write_text(ARTICLE * 20, encoding="utf-8")

@@ -58,10 +58,6 @@ def test_line_ending_in_hyphen_is_joined_without_a_space():
     assert "break-through for trade" in paras[0].text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "clean.paragraphs: the 'short last line closes a wrapped paragraph' check compares the length of the "
-    "whole accumulated paragraph (cur), not of its last line, so only a one-line paragraph can ever be "
-    "closed; two hard-wrapped paragraphs in one block are merged into one"))
 def test_short_last_line_closes_a_wrapped_paragraph():
     paras = clean.paragraphs(TWO_WRAPPED)
     assert len(paras) == 2
