@@ -264,6 +264,53 @@ def documents(db, fmt, as_json, as_csv, as_nl):
     click.echo(render(rows, fmt, columns=["published", "title", "outlet", "authors", "warnings", "source"]))
 
 
+@cli.command("eval")
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--docs", "docs_dir", type=click.Path(exists=True, file_okay=False),
+              help="Folder with the gold documents' texts (extracted now).")
+@click.option("--predictions", type=click.Path(exists=True, file_okay=False),
+              help="Folder of `parley extract --out` results to score instead.")
+@click.option("--details", is_flag=True, help="List missed, extra and partial events.")
+@click.option("--name", default=None, help="Name of this gold set in the floors file.")
+@click.option("--floors", type=click.Path(dir_okay=False), help="JSON file of pinned minimum scores.")
+@click.option("--update-floors", is_flag=True, help="Raise the floors in --floors to the current scores.")
+@click.option("--allow-lower", is_flag=True, help="With --update-floors: allow floors to go down.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@errors_as_messages
+def eval_cmd(gold, docs_dir, predictions, details, name, floors, update_floors, allow_lower, fmt):
+    """Score extraction against gold annotations (event F1, dates, places, roles, positions)."""
+    from . import evaluate as ev
+
+    if not docs_dir and not predictions:
+        raise click.UsageError("give --docs (texts to extract) or --predictions (extracted JSON)")
+    tally = ev.evaluate(list(gold), docs_dir=docs_dir, predictions=predictions, extract=ev.extract_file)
+    result = tally.summary()
+    if details:
+        for line in tally.details:
+            click.echo(line, err=True)
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2))
+    else:
+        for k, v in result.items():
+            click.echo(f"{k:22s} {'-' if v is None else (f'{v:.3f}' if isinstance(v, float) else v)}")
+    if floors:
+        name = name or Path(gold[0]).stem
+        path = Path(floors)
+        pinned = json.loads(path.read_text()) if path.exists() else {}
+        if update_floors:
+            current = pinned.get(name) or {k: 0.0 for k in ("event_strict_f1", "event_lenient_f1", "date_acc",
+                                                             "role_acc", "position_f1")}
+            pinned[name] = ev.raise_floors({name: result}, {name: current}, allow_lower)[name]
+            path.write_text(json.dumps(pinned, indent=2, sort_keys=True) + "\n")
+            click.echo(f"floors for {name} written to {path}", err=True)
+        elif name in pinned:
+            below = ev.check_floors({name: result}, {name: pinned[name]})
+            for b in below:
+                click.echo(f"parley: {b}", err=True)
+            if below:
+                sys.exit(PARTIAL)
+
+
 def main():
     try:
         cli.main(prog_name="parley", standalone_mode=True)

@@ -157,6 +157,11 @@ def analyze(paras: list[Para], kb: KB, hint_title=None, hint_published=None, hin
                 if hit:
                     stamp = hit[0]
                     break
+    if not stamp:  # a page flattened to one line: the stamp sits in its first characters
+        first = next((p for p in paras if p.kind == "body"), None)
+        hit = dates.first_full_date(first.text[:300]) if first else None
+        if hit and not re.search(r"[.!?]\s", first.text[:hit[1]]):
+            stamp = hit[0]
     _dateline(paras, meta, kb)
     pub = dates.to_iso(hint_published) or stamp
     if not pub and meta.dateline_date and not meta.dateline_date.startswith("--"):
