@@ -111,7 +111,7 @@ class Resolver:
             if any(norm(name) == norm(a) for a in authors):
                 continue
             known = kb.strong.get(norm(name))
-            aid = self._pick(known, ref_date) if known else slug(name)
+            aid = self._pick(known, ref_date) if known else (kb.fuzzy_person(name) or slug(name))
             if not aid:
                 continue
             if aid not in kb.actors and aid not in actors:
@@ -121,6 +121,28 @@ class Resolver:
             a = actors[aid]
             found.append(Mention(ent.start_char, ent.end_char, ent.text, aid, "person", "ner"))
             taken.append((ent.start_char, ent.end_char))
+        # Names NER misses or calls organisations ("the Minister for Trade Mark Vaile"):
+        # a known first name followed by a capitalised surname.
+        given = kb.given_names
+        for i, tok in enumerate(doc[:-1]):
+            if tok.text not in given or _overlaps(tok.idx, tok.idx + len(tok), taken):
+                continue
+            j = i + 1
+            while j < len(doc) and j - i <= 3 and (doc[j].text[:1].isupper() and doc[j].is_alpha
+                                                    or re.fullmatch(r"[A-Z]\.", doc[j].text)):
+                j += 1
+            span = doc[i:j]
+            if j - i < 2 or not span[-1].is_alpha or _overlaps(span.start_char, span.end_char, taken):
+                continue
+            name = span.text
+            if kb.place(name) or kb.country_of(name) or kb.outlet(name) or norm(name) in excluded \
+                    or kb.strong.get(norm(name)) and kb.actors[kb.strong[norm(name)][0]].kind != "person":
+                continue
+            aid = self._pick(kb.strong.get(norm(name)), ref_date) or kb.fuzzy_person(name) or slug(name)
+            if aid not in actors:
+                actors[aid] = kb.actors.get(aid) or self._new_person(name, doc, span, ref_date)
+            found.append(Mention(span.start_char, span.end_char, name, aid, "person", "ner"))
+            taken.append((span.start_char, span.end_char))
         # Surnames: to a person named in full in this document, else a unique office holder.
         persons = [m for m in found if m.kind == "person"]
         for span in weak_spans:
@@ -154,7 +176,24 @@ class Resolver:
                 found.append(Mention(m.start(), m.end(), m.group(0), a.id, "person", "title"))
                 taken.append((m.start(), m.end()))
         found.sort(key=lambda m: m.start)
+        found = self._join_split_names(found, doc.text, actors)
         return found, actors
+
+    def _join_split_names(self, found: list, text: str, actors: dict) -> list:
+        """"Abdel Fattah" (NER) + "el-Sissi" (surname of a known person): one mention of him."""
+        out: list[Mention] = []
+        for m in found:
+            prev = out[-1] if out else None
+            if (prev is not None and prev.how == "ner" and m.how == "surname" and m.kind == "person"
+                    and not text[prev.end:m.start].strip() and m.actor_id in self.kb.actors
+                    and self.kb.fuzzy_person(prev.text + " " + m.text) == m.actor_id):
+                out[-1] = Mention(prev.start, m.end, text[prev.start:m.end], m.actor_id, "person", "name")
+                if prev.actor_id in actors and prev.actor_id != m.actor_id and not actors[prev.actor_id].known:
+                    if not any(x.actor_id == prev.actor_id for x in out[:-1]):
+                        del actors[prev.actor_id]
+                continue
+            out.append(m)
+        return out
 
     # -- helpers -------------------------------------------------------------
     def _pick(self, ids, ref_date) -> Optional[str]:

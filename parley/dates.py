@@ -45,6 +45,7 @@ class DateMention:
     day: Optional[int] = None
     weekday: Optional[int] = None
     rel: Optional[str] = None
+    day2: Optional[int] = None  # last day of a span: "from 17 to 19 June"
 
 
 @dataclass
@@ -80,6 +81,8 @@ def _mention(kind: str, m: re.Match) -> Optional[DateMention]:
             return None  # the verb "may 5"
         dm.month, dm.day = MONTHS[mon], int(g["day"])
         dm.year = int(g["year"]) if g.get("year") else None
+        if g.get("day2") and int(g["day2"]) > dm.day:
+            dm.day2 = int(g["day2"])
     elif kind == "my":
         dm.month, dm.year = MONTHS[g["mon2"].lower().rstrip(".")], int(g["year"])
         dm.start = m.start("mon2")
@@ -96,6 +99,14 @@ def _mention(kind: str, m: re.Match) -> Optional[DateMention]:
     if dm.month is not None and not 1 <= dm.month <= 12:
         return None
     return dm
+
+
+def _span(d: date, dm: DateMention) -> Optional[tuple]:
+    if dm.day2:
+        last = _valid(d.year, d.month, dm.day2)
+        if last:
+            return (d.isoformat(), last.isoformat())
+    return None
 
 
 def parse_date(s: Optional[str]) -> Optional[date]:
@@ -119,7 +130,7 @@ def resolve(dm: DateMention, ref: Optional[date], future: bool = False) -> Resol
     if dm.kind in ("iso", "mdy_num", "mdy", "dmy"):
         if dm.year:
             d = _valid(dm.year, dm.month, dm.day)
-            return Resolved(d.isoformat(), "day", "explicit") if d else Resolved(None, "unknown", "explicit")
+            return Resolved(d.isoformat(), "day", "explicit", _span(d, dm)) if d else Resolved(None, "unknown", "explicit")
         if ref is None:
             return Resolved(None, "unknown", "explicit")
         year = ref.year
@@ -131,7 +142,7 @@ def resolve(dm: DateMention, ref: Optional[date], future: bool = False) -> Resol
             d = _valid(year - 1, dm.month, dm.day) or d
         elif future and (ref - d).days > 300:
             d = _valid(year + 1, dm.month, dm.day) or d
-        return Resolved(d.isoformat(), "day", "inferred")
+        return Resolved(d.isoformat(), "day", "inferred", _span(d, dm))
     if dm.kind == "my":
         return Resolved(f"{dm.year:04d}-{dm.month:02d}", "month", "explicit")
     if ref is None:

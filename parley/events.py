@@ -36,7 +36,8 @@ GROUP = re.compile(r"\b(?:the two|both) (?:sides|parties|ruling parties|countrie
                    r"presidents|ministers|governments|nations|delegations)\b", re.I)
 RULING = re.compile(r"\bruling part(?:y|ies)\b", re.I)
 REPORTED = re.compile(r"\b(?:said|says|announced|announces|told|reported|reports|stated|confirmed|quoted)\b", re.I)
-FUTURE = re.compile(r"\b(?:will|shall|is to|are to|plans? to|planning to|scheduled|expected to|set to|next)\b", re.I)
+INNER_DATELINE = re.compile(r"\b[A-Z]{3,}(?: [A-Z]{3,})?, [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})? \([A-Z][\w ]{1,30}\) ?(?:--|—|–)")
+FUTURE = re.compile(r"(?:\b|(?<=[a-z]))will(?= (?:\w+ )?(?:visit|travel|meet|hold|attend|go|be|make|pay|host|sign|speak|call|arrive|head)\b)|\b(?:will|shall|is to|are to|plans? to|planning to|scheduled|expected to|set to|next)\b", re.I)
 # Order in which a sentence's triggers are read: the more specific event first.
 PRIORITY = ("session", "call", "message", "agreement", "visit", "meeting")
 NOT_EVENT = re.compile(r"\banniversary of\b|\bcommemorat", re.I)
@@ -295,10 +296,15 @@ class EventExtractor:
         if any(p.role in ("host", "guest") for p in ev.participants):
             return
         parts = [p for p in ev.participants if p.role == "participant"]
-        home = [p for p in parts if actors.get(p.actor_id) and actors[p.actor_id].country == ev.location.country]
+        country = lambda p: actors[p.actor_id].country if actors.get(p.actor_id) else None
+        home = [p for p in parts if country(p) == ev.location.country]
+        away = [p for p in parts if country(p) and country(p) != ev.location.country]
         if home and len(home) < len(parts):
             for p in parts:
                 p.role = "host" if p in home else "guest"
+        elif len(away) == 1 and len(parts) == 2:  # the one foreigner is the guest of the other
+            for p in parts:
+                p.role = "guest" if p in away else "host"
 
     def _message_roles(self, ev, s, ms, left, right, ts, te, actors) -> None:
         text = s.text
@@ -384,6 +390,10 @@ class EventExtractor:
         dl = DATELINE.match(s.text)
         if dl and (dl.group("agency") or dl.group("sep")):
             skip = dl.end()  # "Moscow, 3 Mar (Xinhua) --": the dateline is not the event's date
+        else:  # a page flattened to one line: furniture, then the dateline, then the story
+            inner = INNER_DATELINE.search(s.text)
+            if inner:
+                skip = inner.end()
         for dm in dates_mod.find(s.text):
             if dm.start < skip:
                 continue
@@ -408,7 +418,11 @@ class EventExtractor:
         if ev.status == "background":
             return
         res = para_date.get(s.para) or ctx.story_date
-        if res:
+        if res and res.range and res.range[0][:7] == res.range[1][:7]:
+            # inside a span ("visited from 17 to 19 June"): the month is what is known
+            ev.date, ev.date_precision, ev.date_basis = res.range[0][:7], "month", "inferred"
+            ev.date_range = res.range
+        elif res:
             ev.date, ev.date_precision, ev.date_basis = res.date, res.precision, "inferred"
         elif ctx.published:
             ev.date, ev.date_precision, ev.date_basis = ctx.published.isoformat(), "day", "published"

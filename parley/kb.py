@@ -169,6 +169,41 @@ class KB:
                     self.outlet_index.setdefault(key, o["name"])
 
     # -- lookups ------------------------------------------------------------
+    @property
+    def given_names(self) -> set:
+        """First names of the people the knowledge base knows (to spot names NER misses)."""
+        if not hasattr(self, "_given"):
+            blocked = set(self.country_names) | set(self.demonyms) | {norm(t) for t in HONORIFICS} | {
+                "al", "el", "abu", "abd", "abdel", "bin", "de", "van", "von", "la", "le", "new", "saint", "san",
+                "general", "president", "minister", "prime", "deputy", "state", "foreign", "national", "united",
+                "north", "south", "east", "west", "great", "grand", "central", "royal", "supreme"}
+            out = set()
+            for a in self.actors.values():
+                if a.kind != "person" or a.country in FAMILY_FIRST:
+                    continue
+                first = a.name.split()[0]
+                if len(first) >= 3 and first[0].isupper() and first.isalpha() and norm(first) not in blocked:
+                    out.add(first)
+            self._given = out
+        return self._given
+
+    def fuzzy_person(self, name: str) -> Optional[str]:
+        """A known person whose name or alias is a near spelling of this one ("el-Sissi")."""
+        from rapidfuzz import fuzz
+
+        if not hasattr(self, "_by_first"):
+            self._by_first = {}
+            for a in self.actors.values():
+                if a.kind == "person":
+                    for n in [a.name] + list(a.aliases):
+                        self._by_first.setdefault(norm(n).split(" ")[0], []).append((norm(n), a.id))
+        key = norm(name)
+        best, best_id = 0.0, None
+        for cand, aid in self._by_first.get(key.split(" ")[0], []):
+            score = fuzz.token_sort_ratio(key, cand)
+            if score > best:
+                best, best_id = score, aid
+        return best_id if best >= 92 else None
     def outlet(self, text: Optional[str]) -> Optional[str]:
         if not text:
             return None

@@ -151,11 +151,14 @@ def analyze(paras: list[Para], kb: KB, hint_title=None, hint_published=None, hin
             meta.title = m.group("head").strip()
     # header dates that were not furniture lines of their own ("... FA90 19 June 2002")
     if not stamp:
+        title_at = next((i for i, p in enumerate(paras) if p.kind == "title"), -1)
         for p in zone:
             if p.kind == "body" and not DATELINE.match(p.text):
                 hit = dates.first_full_date(p.text)
                 if hit:
                     stamp = hit[0]
+                    if paras.index(p) < title_at:
+                        p.kind = "meta"  # furniture above the headline ("MEDIA RELEASE ... 19 June 2002")
                     break
     if not stamp:  # a page flattened to one line: the stamp sits in its first characters
         first = next((p for p in paras if p.kind == "body"), None)

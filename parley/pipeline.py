@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import bisect
+import copy
 import re
 from typing import Optional
 
@@ -68,6 +69,14 @@ def analyze(doc: Document, paras, sdoc=None) -> Extraction:
     for ev in events:
         ev.assign_id(doc.id)
     used = {p.actor_id for e in events for p in e.participants} | {p.speaker_id for p in positions}
-    mentioned = {m.actor_id for m in mentions}
-    out_actors = [actors[a] for a in sorted(used | mentioned) if a in actors]
+    surface: dict = {}
+    for m in mentions:
+        if m.how in ("name", "ner", "surname", "title"):
+            surface.setdefault(m.actor_id, set()).add(m.text)
+    out_actors = []
+    for aid in sorted(used | set(surface)):
+        if aid in actors:  # a copy: the knowledge base's actor stays as it is
+            a = copy.copy(actors[aid])
+            a.aliases = sorted(set(a.aliases) | {t for t in surface.get(aid, ()) if t != a.name})
+            out_actors.append(a)
     return Extraction(document=doc, actors=out_actors, events=events, positions=positions)
