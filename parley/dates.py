@@ -26,6 +26,7 @@ _DAY2 = _DAY.replace("?P<day>", "?P<day2>")
 PATTERNS = [
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)\b")),
     ("mdy_num", re.compile(r"\b(?P<m>1[0-2]|0?[1-9])/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)\d\d)\b")),
+    ("dmy_num", re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<m>1[0-2]|0?[1-9])\.(?P<year>(?:19|20)\d\d)\b")),
     ("mdy", re.compile(rf"\b{_MON}\s+{_DAY}(?:\s*[-–]\s*{_DAY2})?(?:,?\s+{_YEAR})?\b", re.I)),
     ("dmy", re.compile(rf"\b(?:from\s+)?{_DAY}(?:\s*(?:[-–]|to|and|until)\s*{_DAY2})?(?:\s+of)?\s+{_MON}(?:,?\s+{_YEAR})?\b", re.I)),
     ("my", re.compile(rf"\b(?:in|since|until|by|early|late|mid-?)?\s*{_MON2}\s+{_YEAR}\b", re.I)),
@@ -73,7 +74,7 @@ def find(text: str) -> list[DateMention]:
 def _mention(kind: str, m: re.Match) -> Optional[DateMention]:
     g = m.groupdict()
     dm = DateMention(m.start(), m.end(), m.group(0), kind)
-    if kind in ("iso", "mdy_num"):
+    if kind in ("iso", "mdy_num", "dmy_num"):
         dm.year, dm.month, dm.day = int(g["year"]), int(g["m"]), int(g["day"])
     elif kind in ("mdy", "dmy"):
         mon = g["mon"].lower().rstrip(".")
@@ -127,7 +128,7 @@ def _valid(y: int, m: int, d: int) -> Optional[date]:
 
 def resolve(dm: DateMention, ref: Optional[date], future: bool = False) -> Resolved:
     """Resolve a mention against a reference date (publication or dateline)."""
-    if dm.kind in ("iso", "mdy_num", "mdy", "dmy"):
+    if dm.kind in ("iso", "mdy_num", "dmy_num", "mdy", "dmy"):
         if dm.year:
             d = _valid(dm.year, dm.month, dm.day)
             return Resolved(d.isoformat(), "day", "explicit", _span(d, dm)) if d else Resolved(None, "unknown", "explicit")

@@ -388,7 +388,7 @@ class EventExtractor:
         out = []
         skip = 0
         dl = DATELINE.match(s.text)
-        if dl and (dl.group("agency") or dl.group("sep")):
+        if dl and (dl.group("agency") or dl.group("agency2") or dl.group("sep")):
             skip = dl.end()  # "Moscow, 3 Mar (Xinhua) --": the dateline is not the event's date
         else:  # a page flattened to one line: furniture, then the dateline, then the story
             inner = INNER_DATELINE.search(s.text)

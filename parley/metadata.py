@@ -24,7 +24,8 @@ DATELINE = re.compile(
     r"^(?:(?P<agency1>[A-Z][\w ]{2,40}?(?:News Agency|Agency)),\s*)?"
     r"(?P<place>[A-Z][A-Za-z.'\- ]{1,30}?)(?:,\s*[A-Z][A-Za-z.'\- ]{1,25}?)?,?\s+"
     r"(?P<date>(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?)(?:,?\s+\d{4})?)\s*"
-    r"(?:\((?P<agency>[A-Za-z][\w .&'-]{1,40})\)\s*)?(?P<sep>--|—|–|-|:)?\s*")
+    r"(?:\((?P<agency>[A-Za-z][\w .&'-]{1,40})\)\s*|\.?\s*/\s*(?P<agency2>[A-Za-z][\w .&'-]{1,20}?)\s*/\.?\s*)?"
+    r"(?P<sep>--|—|–|-|:)?\s*")
 SITE_SUFFIX = re.compile(r"^(?P<head>.{8,}?)\s+(?:[-–—|:]|::)\s+(?P<site>[^-–—|]{2,60})$")
 URL = re.compile(r"https?://|www\.|\.(?:com|org|gov|net)\b", re.I)
 
@@ -192,16 +193,23 @@ def _same(a: str, b: str) -> bool:
     return n(a) == n(b) or (len(n(b)) > 10 and n(a).startswith(n(b)))
 
 
+PLACE_LINE = re.compile(r"^(?P<place>[A-Z]{3,}(?: [A-Z]{3,})?)(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)?)?\s+(?:--|—|–|-)\s")
+
+
 def _dateline(paras: list[Para], meta: Meta, kb: KB) -> None:
     for p in [p for p in paras if p.kind == "body"][:4]:
+        pl = PLACE_LINE.match(p.text)  # "KAZAN, Russia - ...": a dateline without a date
+        if pl and kb.place(pl.group("place")):
+            meta.dateline_place = kb.place(pl.group("place")).name
+            return
         m = DATELINE.match(p.text)
-        if not m or not (m.group("agency") or m.group("sep")):
+        if not m or not (m.group("agency") or m.group("agency2") or m.group("sep")):
             continue
         place = kb.place(m.group("place").strip())
         if place is None and not kb.country_of(m.group("place").strip()):
             continue
         meta.dateline_place = place.name if place else m.group("place").strip().title()
-        meta.dateline_agency = m.group("agency") or m.group("agency1")
+        meta.dateline_agency = m.group("agency") or m.group("agency2") or m.group("agency1")
         dm = dates.find(m.group("date"))
         if dm and dm[0].month and dm[0].day:
             d = dm[0]
