@@ -25,7 +25,11 @@ PERSON_TITLES = re.compile(
 TITLE_ONLY = re.compile(
     r"\b(?:the\s+)?(?P<country>[A-Z][\w.\-]+(?:\s+[A-Z][\w.\-]+)?)(?:'s)?\s+"
     r"(?P<title>president|premier|prime minister|chancellor|foreign minister|foreign secretary|"
-    r"secretary of state|defen[cs]e minister|defen[cs]e secretary|leader|king|emir)\b(?!\s+[A-Z])")
+    r"secretary of state|defen[cs]e minister|defen[cs]e secretary|leader|king|emir|counterpart|head of state)"
+    r"\b(?!\s+[A-Z])")
+# Office words that name the top of a country's executive, whichever office that is there.
+TOP = {"leader": ("head_of_state", "head_of_government", "monarch"),
+       "counterpart": ("head_of_state", "head_of_government", "foreign_minister", "defense_minister", "monarch")}
 HONORIFIC = re.compile(r"^(?:mr|mrs|ms|dr|sir|madam|president|premier|prime minister|chancellor|minister|"
                        r"secretary|general|admiral|gen|adm|col|ambassador|king|queen|prince|sheikh|emir|comrade)\.?\s+", re.I)
 
@@ -166,12 +170,21 @@ class Resolver:
             if _overlaps(m.start(), m.end(), taken):
                 continue
             iso = kb.country_of(m.group("country"))
-            key = titles().get(norm(m.group("title")))
-            if not iso or not key:
+            title = norm(m.group("title"))
+            keys = TOP.get(title) or ((titles().get(title),) if titles().get(title) else ())
+            if not iso or not keys:
                 continue
-            holders = kb.holders(key, iso, ref_date)
-            if len(holders) == 1:
-                a = holders[0]
+            # people of that office named in this document come first: "the Indian leader" is Modi
+            named = {x.actor_id for x in found if x.kind == "person"}
+            holders = []
+            for key in keys:
+                holders += [h for h in kb.holders(key, iso, ref_date) if h not in holders]
+            in_doc = [h for h in holders if h.id in named]
+            if not in_doc and title in TOP:
+                in_doc = [actors[i] for i in named if i in actors and actors[i].country == iso and not actors[i].known]
+            pick = in_doc if in_doc else (holders if title not in TOP else [])
+            if len(pick) == 1:
+                a = pick[0]
                 actors[a.id] = a
                 found.append(Mention(m.start(), m.end(), m.group(0), a.id, "person", "title"))
                 taken.append((m.start(), m.end()))

@@ -121,7 +121,7 @@ def mark_boilerplate(paras: list[Para]) -> None:
             p.kind = "boilerplate"
         elif is_caption(p.text):
             p.kind = "caption"
-        elif not re.search(r"[^\W\d_]{2}", p.text) and not re.search(r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}", p.text):
+        elif not re.search(r"[^\W\d_]{2}", p.text) and not re.search(r"\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4}", p.text):
             p.kind = "boilerplate"  # no words at all: OCR debris, separators (a date stamp is metadata)
 
 

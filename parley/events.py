@@ -32,15 +32,15 @@ MECHANISM = re.compile(
     r"(?:\s+of\s+(?:the\s+)?(?P<mech>[^,.;()]{3,120}?(?:dialogue mechanism|mechanism|dialogue|commission|committee|"
     r"consultations?|forum|summit|council|talks|meeting|conference|2\+2)(?:\s+between\s+the\s+[^,.;()]{3,80}?"
     r"(?=\s+(?:was|were|is|which|held|on|in|,|\.)|[,.;]))?)(?=\W))?", re.I)
-GROUP = re.compile(r"\b(?:the two|both) (?:sides|parties|ruling parties|countries|leaders|heads of state|"
-                   r"presidents|ministers|governments|nations|delegations)\b", re.I)
+GROUP = re.compile(r"\b(?:the two|both|the|two) (?:sides|parties|ruling parties|countries|leaders|heads of state|"
+                   r"presidents|ministers|governments|nations|delegations|men)\b", re.I)
 RULING = re.compile(r"\bruling part(?:y|ies)\b", re.I)
 REPORTED = re.compile(r"\b(?:said|says|announced|announces|told|reported|reports|stated|confirmed|quoted)\b", re.I)
 INNER_DATELINE = re.compile(r"\b[A-Z]{3,}(?: [A-Z]{3,})?, [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})? \([A-Z][\w ]{1,30}\) ?(?:--|—|–)")
 FUTURE = re.compile(r"(?:\b|(?<=[a-z]))will(?= (?:\w+ )?(?:visit|travel|meet|hold|attend|go|be|make|pay|host|sign|speak|call|arrive|head)\b)|\b(?:will|shall|is to|are to|plans? to|planning to|scheduled|expected to|set to|next)\b", re.I)
 # Order in which a sentence's triggers are read: the more specific event first.
 PRIORITY = ("session", "call", "message", "agreement", "visit", "meeting")
-NOT_EVENT = re.compile(r"\banniversary of\b|\bcommemorat", re.I)
+NOT_EVENT = re.compile(r"\banniversary of\b|\bcommemorat|\b(?:years?|anniversary) since\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -84,6 +84,7 @@ class EventExtractor:
                 ctx: Context, sdoc=None) -> list[Event]:
         self.sdoc = sdoc
         self._located: list[Event] = []
+        self._events: list[Event] = []
         self._toks = mention_tokens(sdoc, mentions) if sdoc is not None else {}
         by_sent: dict[int, list[Mention]] = {}
         for m in mentions:
@@ -102,6 +103,7 @@ class EventExtractor:
                 ctx.story_date = past[0][1]
             for ev in self._sentence_events(s, ms, actors, ctx, sent_dates, para_date, events):
                 events.append(ev)
+                self._events = events
         return merge_within(events)
 
     # -- one sentence -----------------------------------------------------------
@@ -116,7 +118,7 @@ class EventExtractor:
             etype, how = trig["type"], trig["roles"]
             if how != "attend" and etype in seen_types:
                 continue
-            if etype in ("meeting", "call") and "session" in seen_types:
+            if etype in ("meeting", "call") and ("session" in seen_types or _in_mechanism(s.text, m.start())):
                 continue  # "the 9th meeting of the dialogue was held via video" is the session itself
             ts, te = s.start + m.start(), s.start + m.end()
             clause = s.text[max(0, m.start() - 60):m.start()]
@@ -222,6 +224,53 @@ class EventExtractor:
             self._message_roles(ev, s, ms, left, right, ts, te, actors)
             if not any(p.role == "sender" for p in ev.participants):
                 return None
+        elif how == "parties":  # agreement: its subjects ("the two sides" resolved by _sides), else objects
+            for m in _side(left, near="end") or _side(right, near="start"):
+                ev.participants.append(Participant(actors[m.actor_id].name, m.actor_id, "participant"))
+            ev.participants = _drop_affiliations(ev.participants, actors)
+            if len({p.actor_id for p in ev.participants}) < 2:
+                return None  # an agreement has at least two parties
+        return ev if ev.participants else None
+        if how in ("mutual", "host_guest"):
+            subj = _side(left, near="end")
+            obj = [m for m in _side(right, near="start") if m.actor_id not in {x.actor_id for x in subj}]
+            if not subj and not obj:
+                return None
+            ev._sides = ({m.actor_id for m in subj}, {m.actor_id for m in obj})
+            guest_ids = {m.actor_id for m in obj + subj if self._is_guest(m, s)}
+            for m in subj:
+                role = "host" if how == "host_guest" else ("guest" if m.actor_id in guest_ids else "participant")
+                ev.participants.append(Participant(actors[m.actor_id].name, m.actor_id, role))
+            for m in obj:
+                role = "guest" if how == "host_guest" else ("guest" if m.actor_id in guest_ids else "participant")
+                ev.participants.append(Participant(actors[m.actor_id].name, m.actor_id, role))
+            if guest_ids and how == "mutual":
+                for p in ev.participants:
+                    if p.role == "participant":
+                        p.role = "host"
+            if etype == "call":
+                for p in ev.participants:
+                    p.role = "participant"
+            ev.participants = _drop_affiliations(ev.participants, actors)
+            if len({p.actor_id for p in ev.participants}) < 2:
+                return None
+        elif how == "visitor":
+            persons = [m for m in left if m.kind == "person"]
+            if not persons:
+                return None
+            v = persons[-1]
+            ev.participants.append(Participant(actors[v.actor_id].name, v.actor_id, "visitor"))
+            place = self._place_after(s, te)
+            if place is None:
+                return None
+            home = actors[v.actor_id].country if actors.get(v.actor_id) else None
+            if home and place.country == home:
+                return None  # travel at home is not a diplomatic visit
+            ev.location = place
+        elif how == "message":
+            self._message_roles(ev, s, ms, left, right, ts, te, actors)
+            if not any(p.role == "sender" for p in ev.participants):
+                return None
         elif how == "parties":  # agreement
             group = GROUP.search(s.text)
             cands = _side(left, near="end") or _side(right, near="start")
@@ -249,7 +298,40 @@ class EventExtractor:
         if a.passive and how == "host_guest":
             sl, sr = sr, sl  # "was received by Xi": the agent is the host
         persons = lambda xs: [m for m in xs if m.kind == "person"]
-        return (sl if a.subjects else persons(left)), (sr if a.objects else persons(right))
+        if not sl and (not a.subjects or (a.head is not None and a.head.pos_ == "NOUN")):
+            # no subject, or a noun trigger whose clause subject is no actor ("Xi said
+            # Wednesday's meeting with Putin ..."): the nearest person before the trigger
+            sl = persons(left)[-1:]
+        if not sr and a.objects:  # "talks with President of the PRC Xi Jinping": a parse that misses the name
+            sr = [m for m in persons(right) if self._same_clause(te, m)][:1]
+        elif not a.objects:
+            sr = persons(right)
+        if not sl and self._group_subject(a):
+            sl = [m for m in self._group_members(ms) if m.actor_id not in {x.actor_id for x in sr}]
+        return sl, sr
+
+    def _same_clause(self, te: int, m) -> bool:
+        """No verb and no sentence break between a trigger's end and a mention."""
+        span = self.sdoc.char_span(te, m.start, alignment_mode="expand")
+        return span is None or not any(t.pos_ in ("VERB", "AUX") or t.text in (";", ".") for t in span)
+
+    def _group_subject(self, a) -> bool:
+        """"The two leaders held talks": a subject that refers back to the actors already named."""
+        for t in a.subjects:
+            toks = sorted(syntax.np_tokens(t))
+            if GROUP.fullmatch(self.sdoc[toks[0]:toks[-1] + 1].text.strip()):
+                return True
+        return False
+
+    def _group_members(self, ms) -> list:
+        """The two people of the latest bilateral event of the document, as mentions."""
+        for prev in reversed(self._events):
+            core = [p for p in prev.participants if p.role not in NON_CORE]
+            if prev.type in ("meeting", "call", "session") and len(core) == 2:
+                return [Mention(-1, -1, p.actor, p.actor_id, "person" if self.kb.actors.get(p.actor_id) is None
+                                or self.kb.actors[p.actor_id].kind == "person" else self.kb.actors[p.actor_id].kind,
+                                "group") for p in core]
+        return []
 
     def _extend_list(self, objs, right, subj) -> list:
         """"met with A, Minister of X B, and C": the people listed after the first object,
@@ -589,6 +671,11 @@ def _side(ms: list[Mention], near: str) -> list[Mention]:
     return out
 
 
+def _in_mechanism(text: str, pos: int) -> bool:
+    """Is this position inside "the Nth meeting of the X mechanism"?"""
+    return any(m.group("mech") and m.start() <= pos < m.end() for m in MECHANISM.finditer(text))
+
+
 def _drop_affiliations(parts: list, actors: dict) -> list:
     """A country or party named beside its own person is not a second party to the event."""
     persons = [actors[p.actor_id] for p in parts if actors.get(p.actor_id) and actors[p.actor_id].kind == "person"]
@@ -646,7 +733,10 @@ def merge_within(events: list[Event]) -> list[Event]:
     for ev in events:
         twin = None
         for o in out:
-            if o.type != ev.type or o.status != ev.status:
+            if o.status != ev.status:
+                continue
+            if o.type != ev.type and not ({o.type, ev.type} <= {"meeting", "call", "session"}
+                                          and "meeting" in (o.type, ev.type)):
                 continue
             a, b = _core(o), _core(ev)
             if not (a and b) or not (a <= b or b <= a):
@@ -655,6 +745,8 @@ def merge_within(events: list[Event]) -> list[Event]:
                 continue
             if o.type == "session" and o.ordinal and ev.ordinal and o.ordinal != ev.ordinal:
                 continue
+            if o.type != ev.type and not (a == b and o.date and o.date == ev.date):
+                continue  # a generic "met"/"discussed" is that call or session only when all agrees
             twin = o
             break
         if twin is None:
@@ -665,6 +757,9 @@ def merge_within(events: list[Event]) -> list[Event]:
 
 
 def _absorb(keep: Event, other: Event) -> None:
+    if keep.type == "meeting" and other.type in ("call", "session"):
+        keep.type, keep.format, keep.cameo, keep.plover = other.type, other.format, other.cameo, other.plover
+        keep.mechanism, keep.ordinal = other.mechanism, other.ordinal
     roles = {p.actor_id: p for p in keep.participants}
     for p in other.participants:
         q = roles.get(p.actor_id)

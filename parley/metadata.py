@@ -13,7 +13,7 @@ from typing import Optional
 
 from . import dates
 from .clean import Para
-from .kb import KB, load_yaml
+from .kb import KB, load_yaml, norm
 
 BYLINE = re.compile(r"\b(?i:(?:posted |written |reported |story )?by)\s+(?P<names>[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}"
                     r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3})*)")
@@ -243,7 +243,7 @@ def _mk(y, m, d) -> Optional[date]:
 
 
 ANNIVERSARY = re.compile(
-    r"\b(?P<when>this|next|last) year (?:marks|will mark|marked|is|celebrates|will celebrate)\s+the\s+"
+    r"\b(?P<when>this|next|last) year (?:marks|will mark|would mark|marked|is|was|celebrates|will celebrate)\s+the\s+"
     r"(?P<n>\d{1,3})(?:st|nd|rd|th)\s+anniversary\s+of\s+(?P<what>[^.;]{5,160})", re.I)
 
 
@@ -269,6 +269,13 @@ def infer_year(text: str, kb: KB) -> Optional[int]:
                 iso = kb.country_of(w) or kb.country_of(w.split()[0])
                 if iso and iso not in isos:
                     isos.append(iso)
+            if len(isos) < 2:  # "diplomatic relations" of the two countries the report is about
+                counts = {}
+                for w in re.findall(r"\b[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+)?", text):
+                    iso = kb.country_names.get(norm(w))
+                    if iso:
+                        counts[iso] = counts.get(iso, 0) + 1
+                isos = [i for i, _ in sorted(counts.items(), key=lambda x: -x[1])[:2]]
             if len(isos) >= 2:
                 base = table["relations"].get("-".join(sorted(isos[:2])))
         else:

@@ -15,6 +15,7 @@ BASELINE = Path(__file__).with_name("eval_baseline.json")
 SETS = {
     "seeds": (["gold/seeds.json"], "seeds"),
     "dev": (["gold/dev-1.json", "gold/dev-2.json"], "dev"),
+    "merge-docs": (["gold/merge.json"], "merge"),  # the merge reports, scored one by one
 }
 
 
