@@ -77,6 +77,9 @@ def event_filters(fn):
     fn = click.option("--status", type=click.Choice(["occurred", "planned", "background"]),
                       help="Only events of this status.")(fn)
     fn = click.option("--limit", type=int, help="At most this many events.")(fn)
+    fn = click.option("--between", nargs=2, default=None, metavar="A B", help="Only events with both actors.")(fn)
+    fn = click.option("--series", default=None, help="Only sessions of this mechanism (name or series id).")(fn)
+    fn = click.option("-q", "--query", "q", default=None, help="Only events whose evidence contains this text.")(fn)
     return fn
 
 
@@ -190,12 +193,13 @@ def _stem(source: str, names: dict) -> str:
 @event_filters
 @output_options
 @errors_as_messages
-def events(db, actor, etype, since, until, status, limit, fmt, as_json, as_csv, as_nl):
-    """Events in the database, with participants, evidence and sources."""
+def events(db, actor, etype, since, until, status, limit, between, series, q, fmt, as_json, as_csv, as_nl):
+    """Events in the database (one per real event), with participants, evidence and sources."""
     from .store import Store
 
     with Store(db, read_only=True) as store:
-        rows = store.events(actor=actor, type=etype, since=since, until=until, status=status, limit=limit)
+        rows = store.events(actor=actor, type=etype, since=since, until=until, status=status, limit=limit,
+                            between=between, series=series, q=q)
     fmt = pick_format(fmt, as_json, as_csv, as_nl)
     click.echo(render(rows, fmt, columns=EVENT_COLUMNS, table_rows=[_short(e) for e in rows], title="events"))
 
@@ -213,7 +217,7 @@ def _short(e: dict) -> dict:
         "date": e["date"] or "?", "type": e["type"],
         "participants": "; ".join(f"{p['actor']} ({p['role']})" for p in e["participants"]),
         "location": place, "format": e["format"] or "", "status": e["status"], "mechanism": mech,
-        "sources": len(e.get("sources") or []), "id": e["id"],
+        "sources": e.get("n_sources") or len(e.get("sources") or []), "id": e["id"],
     }
 
 
@@ -222,13 +226,13 @@ def _short(e: dict) -> dict:
 @event_filters
 @output_options
 @errors_as_messages
-def timeline(db, actor, etype, since, until, status, limit, fmt, as_json, as_csv, as_nl):
+def timeline(db, actor, etype, since, until, status, limit, between, series, q, fmt, as_json, as_csv, as_nl):
     """The events in date order, one line each (occurred events unless --status says otherwise)."""
     from .store import Store
 
     with Store(db, read_only=True) as store:
         rows = store.events(actor=actor, type=etype, since=since, until=until, status=status or "occurred",
-                            limit=limit)
+                            limit=limit, between=between, series=series, q=q)
     fmt = pick_format(fmt, as_json, as_csv, as_nl)
     short = [_short(e) for e in rows]
     cols = ["date", "type", "participants", "location", "format", "mechanism", "sources"]
@@ -262,6 +266,130 @@ def documents(db, fmt, as_json, as_csv, as_nl):
         rows = store.documents()
     fmt = pick_format(fmt, as_json, as_csv, as_nl)
     click.echo(render(rows, fmt, columns=["published", "title", "outlet", "authors", "warnings", "source"]))
+
+
+@cli.command()
+@click.argument("event_id")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@errors_as_messages
+def show(event_id, db, fmt):
+    """One event: its fields, sources, conflicts, and the extractions that formed it and why."""
+    from .store import Store
+
+    with Store(db, read_only=True) as store:
+        ev = store.explain(event_id)
+    if ev is None:
+        fail(f"no event {event_id!r}")
+    if fmt == "json":
+        click.echo(json.dumps(ev, indent=2, ensure_ascii=False, default=str))
+        return
+    s = _short(ev)
+    click.echo(f"{ev['id']}  {s['date']}  {ev['type']}  {ev['status']}  ({ev['n_sources']} source(s))")
+    click.echo(f"  participants: {s['participants']}")
+    if s["location"]:
+        click.echo(f"  location: {s['location']}")
+    if ev.get("format"):
+        click.echo(f"  format: {ev['format']}")
+    if s["mechanism"]:
+        click.echo(f"  mechanism: {s['mechanism']}")
+    click.echo(f"  codes: CAMEO {ev['cameo']}, PLOVER {ev['plover']}")
+    if ev.get("linked_to"):
+        click.echo(f"  planned; it then happened as {ev['linked_to']}")
+    for c in ev["conflicts"]:
+        click.echo(f"  conflict on {c['field']}: " + "; ".join(f"{v} ({len(d)} report(s))" for v, d in c["values"].items()))
+    click.echo("  formed from:")
+    for x in ev["extractions"]:
+        click.echo(f"    {x['id']}  {x['source']}: {x['type']} {x['date'] or '?'} {x['participants']}")
+        click.echo(f"      joined because: {x['join_reason']}")
+    click.echo("  evidence:")
+    for src in ev["sources"]:
+        dup = f" (copy of {src['duplicate_of'][:12]})" if src.get("duplicate_of") else ""
+        click.echo(f"    {src['source']}{dup}")
+        for e in src["evidence"]:
+            click.echo(f"      [{e['start']}:{e['end']}] {e['text']}")
+
+
+@cli.command()
+@click.argument("name", required=False)
+@db_option
+@output_options
+@errors_as_messages
+def series(name, db, fmt, as_json, as_csv, as_nl):
+    """Dialogue mechanisms and other series: sessions with dates and sources, ordinals missing."""
+    from .store import Store
+
+    with Store(db, read_only=True) as store:
+        rows = store.series(name)
+    fmt = pick_format(fmt, as_json, as_csv, as_nl)
+    if fmt in ("json", "nl"):
+        click.echo(render(rows, fmt))
+        return
+    short = []
+    for r in rows:
+        for sess in r["sessions"]:
+            short.append({"series": r["name"], "ordinal": sess["ordinal"], "date": sess["date"],
+                          "format": sess["format"], "sources": sess["sources"], "event": sess["event_id"]})
+        if r["missing"]:
+            short.append({"series": r["name"], "ordinal": None, "date": f"sessions {r['missing']} not in corpus"})
+    click.echo(render(short, fmt, columns=["series", "ordinal", "date", "format", "sources", "event"], title="series"))
+
+
+@cli.command()
+@db_option
+@click.option("--speaker", help="Only this speaker (name, alias or id).")
+@click.option("--topic", help="Only this topic key (ukraine, taiwan, trade, ...).")
+@click.option("--since", callback=valid_date)
+@click.option("--until", callback=valid_date)
+@output_options
+@errors_as_messages
+def positions(db, speaker, topic, since, until, fmt, as_json, as_csv, as_nl):
+    """Stated positions over time, with the quote and its source."""
+    from .store import Store
+
+    with Store(db, read_only=True) as store:
+        rows = store.positions(speaker=speaker, topic=topic, since=since, until=until)
+    fmt = pick_format(fmt, as_json, as_csv, as_nl)
+    click.echo(render(rows, fmt, columns=["date", "speaker", "topic", "stance", "text", "source"], title="positions"))
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@db_option
+@output_options
+@errors_as_messages
+def relations(a, b, db, fmt, as_json, as_csv, as_nl):
+    """Interactions between two actors, by year and type."""
+    from .store import Store
+
+    with Store(db, read_only=True) as store:
+        rows = store.relations(a, b)
+    fmt = pick_format(fmt, as_json, as_csv, as_nl)
+    click.echo(render(rows, fmt, columns=["year", "type", "status", "events"], title=f"{a} – {b}"))
+
+
+@cli.command()
+@db_option
+@click.option("--since", callback=valid_date)
+@click.option("--until", callback=valid_date)
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]), default="graphml")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (default stdout).")
+@errors_as_messages
+def network(db, since, until, fmt, output):
+    """The actor network (who meets, calls, writes to whom) as GraphML, GEXF or JSON."""
+    from . import network as net
+    from .store import Store
+
+    with Store(db, read_only=True) as store:
+        nodes, edges = store.network(since=since, until=until)
+    text = (net.graphml(nodes, edges) if fmt == "graphml" else net.gexf(nodes, edges) if fmt == "gexf"
+            else json.dumps({"nodes": nodes, "edges": edges}, indent=2))
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"{len(nodes)} actors, {len(edges)} ties written to {output}", err=True)
+    else:
+        click.echo(text)
 
 
 @cli.command("eval")

@@ -30,6 +30,7 @@ PATTERNS = [
     ("mdy", re.compile(rf"\b{_MON}\s+{_DAY}(?:\s*[-–]\s*{_DAY2})?(?:,?\s+{_YEAR})?\b", re.I)),
     ("dmy", re.compile(rf"\b(?:from\s+)?{_DAY}(?:\s*(?:[-–]|to|and|until)\s*{_DAY2})?(?:\s+of)?\s+{_MON}(?:,?\s+{_YEAR})?\b", re.I)),
     ("my", re.compile(rf"\b(?:in|since|until|by|early|late|mid-?)?\s*{_MON2}\s+{_YEAR}\b", re.I)),
+    ("m", re.compile(rf"\b(?:in|since|until|by|early|late|mid-?|last|this|next|earlier in|later in)\s+{_MON2}(?![\w.]*\s*\d)", re.I)),
     ("weekday", re.compile(r"\b(?P<rel>last|next|this|on|coming)?\s*(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)),
     ("relative", re.compile(r"\b(?P<word>today|tonight|yesterday|tomorrow|this (?:week|month|year|morning|afternoon|evening)|last (?:week|month|year)|next (?:week|month|year)|earlier this (?:week|month|year)|later this (?:week|month|year))\b", re.I)),
 ]
@@ -88,6 +89,13 @@ def _mention(kind: str, m: re.Match) -> Optional[DateMention]:
         dm.month, dm.year = MONTHS[g["mon2"].lower().rstrip(".")], int(g["year"])
         dm.start = m.start("mon2")
         dm.text = m.group(0)[m.start("mon2") - m.start():]
+    elif kind == "m":
+        dm.month = MONTHS[g["mon2"].lower().rstrip(".")]
+        dm.rel = m.group(0).split()[0].lower()
+        dm.start = m.start("mon2")
+        dm.text = m.group(0)[m.start("mon2") - m.start():]
+        if dm.text.lower().rstrip(".") == "may" and m.group(0)[m.start("mon2") - m.start()].islower():
+            return None
     elif kind == "weekday":
         dm.weekday = WEEKDAYS[g["wd"].lower()]
         dm.rel = (g.get("rel") or "").lower() or None
@@ -146,6 +154,15 @@ def resolve(dm: DateMention, ref: Optional[date], future: bool = False) -> Resol
         return Resolved(d.isoformat(), "day", "inferred", _span(d, dm))
     if dm.kind == "my":
         return Resolved(f"{dm.year:04d}-{dm.month:02d}", "month", "explicit")
+    if dm.kind == "m":  # "in October": the latest October up to the reference (or the next one)
+        if ref is None:
+            return Resolved(None, "unknown", "relative")
+        y = ref.year
+        if dm.rel == "next" or (future and dm.month < ref.month):
+            y = ref.year + (dm.month < ref.month or dm.rel == "next")
+        elif dm.month > ref.month or dm.rel == "last":
+            y = ref.year - 1
+        return Resolved(f"{y:04d}-{dm.month:02d}", "month", "relative")
     if ref is None:
         return Resolved(None, "unknown", "relative")
     if dm.kind == "weekday":

@@ -50,13 +50,7 @@ def build(raw: RawItem, published: Optional[str] = None, outlet: Optional[str] =
         raise NoText("no article text after cleaning", raw.source)
     if not meta.published and _has_yearless_date(paras, meta):
         warnings.append("no_year")
-        year = metadata.infer_year(text, kb)
-        dd = meta.dateline_date
-        if year and dd and dd.startswith("--"):
-            meta.dateline_date = f"{year:04d}-{dd[2:]}"
-            meta.published = dates.to_iso(meta.dateline_date)
-            if meta.published:
-                warnings.append("published_inferred")
+        _infer_published(paras, meta, text, kb, warnings)
     doc = Document(
         id=hashlib.sha256(text.encode("utf-8")).hexdigest(), source=raw.source, text=text,
         title=meta.title, published=meta.published, outlet=meta.outlet, authors=meta.authors,
@@ -74,3 +68,50 @@ def _has_yearless_date(paras, meta) -> bool:
             if any(d.month and d.day and not d.year for d in dates.find(p.text)):
                 return True
     return False
+
+
+def _lead_date(paras, meta):
+    """The first day-and-month the report gives (dateline first), and a weekday said with it."""
+    month_day, weekday = None, None
+    if meta.dateline_date and meta.dateline_date.startswith("--"):
+        month_day = (int(meta.dateline_date[2:4]), int(meta.dateline_date[5:7]))
+    for p in [p for p in paras if p.kind == "body"][:3]:
+        for d in dates.find(p.text):
+            if d.month and d.day and not d.year and month_day is None:
+                month_day = (d.month, d.day)
+            if d.weekday is not None and weekday is None:
+                weekday = d.weekday
+        if month_day:
+            break
+    return month_day, weekday
+
+
+def _infer_published(paras, meta, text, kb, warnings) -> None:
+    """A report that prints no year: from an anniversary it counts, else from the weekday it
+    names for its date ("met on Wednesday", dated Dec. 21: the latest such year)."""
+    import datetime as _dt
+
+    month_day, weekday = _lead_date(paras, meta)
+    if month_day is None:
+        return
+    year = metadata.infer_year(text, kb)
+    how = "published_inferred"
+    if year is None and weekday is not None:
+        this = _dt.date.today().year
+        for y in range(this, 1979, -1):
+            try:
+                if _dt.date(y, *month_day).weekday() == weekday:
+                    year, how = y, "published_inferred_from_weekday"
+                    break
+            except ValueError:
+                break
+    if year is None:
+        return
+    try:
+        day = _dt.date(year, *month_day)
+    except ValueError:
+        return
+    meta.published = day.isoformat()
+    if meta.dateline_date and meta.dateline_date.startswith("--"):
+        meta.dateline_date = meta.published
+    warnings.append(how)

@@ -34,7 +34,11 @@ MECHANISM = re.compile(
     r"(?=\s+(?:was|were|is|which|held|on|in|,|\.)|[,.;]))?)(?=\W))?", re.I)
 GROUP = re.compile(r"\b(?:the two|both|the|two) (?:sides|parties|ruling parties|countries|leaders|heads of state|"
                    r"presidents|ministers|governments|nations|delegations|men)\b", re.I)
-RULING = re.compile(r"\bruling part(?:y|ies)\b", re.I)
+RULING = re.compile(r"\bruling[- ]part(?:y|ies)\b", re.I)
+EVENT_NOUN = re.compile(r"\b(?:summit|meeting|talks|visit|trip|call|conversation|session|round|dialogue|ceremony|"
+                        r"conference|forum|election|inauguration|war|attack|signing)\b", re.I)
+DAY_SHIFT = re.compile(r"\b(a|one|the|two|three) days? (after|before)\b", re.I)
+LIST_WORDS = {"of", "and", "the", "for", "de", "al", "el", "bin", "van", "von", "da", "and"}
 REPORTED = re.compile(r"\b(?:said|says|announced|announces|told|reported|reports|stated|confirmed|quoted)\b", re.I)
 INNER_DATELINE = re.compile(r"\b[A-Z]{3,}(?: [A-Z]{3,})?, [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})? \([A-Z][\w ]{1,30}\) ?(?:--|—|–)")
 FUTURE = re.compile(r"(?:\b|(?<=[a-z]))will(?= (?:\w+ )?(?:visit|travel|meet|hold|attend|go|be|make|pay|host|sign|speak|call|arrive|head)\b)|\b(?:will|shall|is to|are to|plans? to|planning to|scheduled|expected to|set to|next)\b", re.I)
@@ -85,6 +89,7 @@ class EventExtractor:
         self.sdoc = sdoc
         self._located: list[Event] = []
         self._events: list[Event] = []
+        self._mentions, self._actors = mentions, actors
         self._toks = mention_tokens(sdoc, mentions) if sdoc is not None else {}
         by_sent: dict[int, list[Mention]] = {}
         for m in mentions:
@@ -145,7 +150,7 @@ class EventExtractor:
         r = rules()
         if r["planned"].search(clause) or (ev.type == "visit" and re.search(r"\b(?:will|to)\s+(?:\w+\s+)?$", clause)):
             ev.status = "planned"
-        elif r["background"].search(s.text):
+        elif r["background"].search(s.text[:ts - s.start + 40]):
             ev.status = "background"
         self._date(ev, s, ts, sent_dates, para_date, ctx)
         if ev.status == "occurred" and ev.date and ctx.published:
@@ -307,7 +312,7 @@ class EventExtractor:
         elif not a.objects:
             sr = persons(right)
         if not sl and self._group_subject(a):
-            sl = [m for m in self._group_members(ms) if m.actor_id not in {x.actor_id for x in sr}]
+            sl = [m for m in self._group_members(ms, ts) if m.actor_id not in {x.actor_id for x in sr}]
         return sl, sr
 
     def _same_clause(self, te: int, m) -> bool:
@@ -323,14 +328,26 @@ class EventExtractor:
                 return True
         return False
 
-    def _group_members(self, ms) -> list:
-        """The two people of the latest bilateral event of the document, as mentions."""
+    def _group_members(self, ms, before: int = -1) -> list:
+        """"The two leaders": the two of the latest bilateral event of the document, else the
+        last two people named before (of different countries), as mentions."""
         for prev in reversed(self._events):
             core = [p for p in prev.participants if p.role not in NON_CORE]
             if prev.type in ("meeting", "call", "session") and len(core) == 2:
                 return [Mention(-1, -1, p.actor, p.actor_id, "person" if self.kb.actors.get(p.actor_id) is None
                                 or self.kb.actors[p.actor_id].kind == "person" else self.kb.actors[p.actor_id].kind,
                                 "group") for p in core]
+        picked, countries = [], set()
+        for m in sorted((m for m in self._mentions if m.kind == "person" and 0 <= m.end <= before),
+                        key=lambda m: -m.start):
+            a = self._actors.get(m.actor_id)
+            c = a.country if a is not None else None
+            if m.actor_id in {x.actor_id for x in picked} or (c and c in countries):
+                continue
+            picked.append(m)
+            countries.add(c)
+            if len(picked) == 2:
+                return picked
         return []
 
     def _extend_list(self, objs, right, subj) -> list:
@@ -341,13 +358,17 @@ class EventExtractor:
         if not firsts:
             return objs
         out = list(objs)
-        last = max(firsts, key=lambda m: m.start)
+        last = min(firsts, key=lambda m: m.start)
         for m in persons:
-            if m.start <= last.start or m in out or m.actor_id in {x.actor_id for x in subj}:
+            if m.start <= last.start or m.actor_id in {x.actor_id for x in subj}:
+                continue
+            if m in out:
+                last = m
                 continue
             between = self.sdoc.char_span(last.end, m.start, alignment_mode="expand")
-            if between is None or any(t.pos_ in ("VERB", "AUX") or t.text in (";", ".") for t in between):
-                break
+            if between is None or any(t.pos_ in ("VERB", "AUX") or t.text in (";", ".")
+                                      or (t.is_alpha and t.is_lower and t.lower_ not in LIST_WORDS) for t in between):
+                break  # a list of names and titles only: "A, Minister of X B, and C"
             out.append(m)
             last = m
         return out
@@ -357,8 +378,13 @@ class EventExtractor:
         out = []
         for h in heads:
             found = [m for m in ms if self._toks.get(id(m), set()) & syntax.covered([h])]
-            if not found:
-                found = [m for m in ms if self._toks.get(id(m), set()) & syntax.covered([h], with_appositions=True)]
+            if not any(m.kind == "person" for m in found):
+                # "my colleague, the Minister for Trade Mark Vaile"; "United Russia chairman and
+                # Deputy Chairman of the Security Council Dmitry Medvedev": the person in apposition
+                wider = [m for m in ms if self._toks.get(id(m), set()) & syntax.covered([h], with_appositions=True)]
+                wider += [m for m in ms if m.kind == "person" and self._toks.get(id(m), set()) & _subtree_np(h)]
+                if any(m.kind == "person" for m in wider) or not found:
+                    found = [m for m in wider if m.kind == "person"] or wider
             out.extend(m for m in found if m not in out)
         return out
 
@@ -396,10 +422,12 @@ class EventExtractor:
             if re.match(r"\s*['’]s?\s+(?:\w+\s+){0,3}?(?:letter|message|greetings|telegram|congratulat|condolence)",
                         text[rel_e:rel_e + 50], re.I):
                 sender = sender or m
-            elif re.search(r"\bfrom\s+(?:\w+\s+){0,4}$", text[max(0, rel_s - 40):rel_s]) and m.start >= ts - 60:
-                sender = sender or m
-            elif re.search(r"\bto\s+(?:\w+\s+){0,4}$", text[max(0, rel_s - 30):rel_s]) and m.start >= ts:
-                recipient = recipient or m
+            else:
+                preps = re.findall(r"\b(from|to)\s+(?=(?:[\w.'’-]+\s+){0,4}$)", text[max(0, rel_s - 40):rel_s])
+                if preps and preps[-1] == "from" and m.start >= ts - 60:
+                    sender = sender or m
+                elif preps and preps[-1] == "to" and m.start >= ts:
+                    recipient = recipient or m
         subj = [m for m in _side(left, near="end") if m is not sender and m is not recipient]
         courier = None
         if sender and subj and subj[-1].actor_id != sender.actor_id:
@@ -437,6 +465,12 @@ class EventExtractor:
             for m in inside:
                 if m.kind in ("party", "country", "igo", "organization"):
                     out.append(Participant(actors[m.actor_id].name, m.actor_id, "participant"))
+        if not out and self.sdoc is not None:  # "the CPC and United Russia held the tenth session of their dialogue"
+            a = syntax.arguments(self.sdoc, span_s, span_e)
+            subj = self._covered(ms, a.subjects)
+            people = [m for m in subj if m.kind == "person"]
+            for m in people or subj:
+                out.append(Participant(actors[m.actor_id].name, m.actor_id, "participant"))
         seen, uniq = set(), []
         for p in out:
             if p.actor_id not in seen:
@@ -490,9 +524,10 @@ class EventExtractor:
         return out
 
     def _date(self, ev, s, ts, sent_dates, para_date, ctx) -> None:
-        if sent_dates:
+        cands = self._attached_dates(s, ts, sent_dates)
+        if cands:
             # "the ministry on Sunday said the talks were held on Nov. 6": not the day it was said
-            cands = [d for d in sent_dates if not d[3]] or sent_dates
+            cands = [d for d in cands if not d[3]] or cands
             dm, res = min(cands, key=lambda x: abs(s.start + x[0].start - ts))[:2]
             ev.date, ev.date_precision, ev.date_basis = res.date, res.precision, res.basis
             ev.date_range = res.range
@@ -500,6 +535,12 @@ class EventExtractor:
         if ev.status == "background":
             return
         res = para_date.get(s.para) or ctx.story_date
+        shift = DAY_SHIFT.search(s.text[:ts - s.start])
+        if res and shift and res.precision == "day":  # "the meeting came a day after Xi's talks with Putin"
+            n = {"a": 1, "one": 1, "the": 1, "two": 2, "three": 3}[shift.group(1).lower()]
+            d = dates_mod.parse_date(res.date) + timedelta(days=-n if shift.group(2).lower() == "after" else n)
+            ev.date, ev.date_precision, ev.date_basis = d.isoformat(), "day", "relative"
+            return
         if res and res.range and res.range[0][:7] == res.range[1][:7]:
             # inside a span ("visited from 17 to 19 June"): the month is what is known
             ev.date, ev.date_precision, ev.date_basis = res.range[0][:7], "month", "inferred"
@@ -508,6 +549,23 @@ class EventExtractor:
             ev.date, ev.date_precision, ev.date_basis = res.date, res.precision, "inferred"
         elif ctx.published:
             ev.date, ev.date_precision, ev.date_basis = ctx.published.isoformat(), "day", "published"
+
+    def _attached_dates(self, s: Sentence, ts: int, sent_dates: list) -> list:
+        """The sentence's dates that belong to this trigger: not those of another event named
+        between them ("hosted Wang for the talks, the first since the summit ... in October")."""
+        out = []
+        for d in sent_dates:
+            ds = s.start + d[0].start
+            lo, hi = sorted((ds, ts))
+            gap = self.sdoc.text[lo:hi] if self.sdoc is not None else s.text
+            if ds > ts:  # a date after the trigger: another event noun before it takes it
+                first_noun = EVENT_NOUN.search(gap)
+                if first_noun and first_noun.start() > 12:
+                    continue
+            elif EVENT_NOUN.search(gap) and len(gap) > 60:
+                continue
+            out.append(d)
+        return out
 
     def _format(self, text: str) -> Optional[str]:
         f = rules()["formats"]
@@ -614,6 +672,17 @@ class EventExtractor:
         if ev.status != "occurred":
             c -= 0.2
         return max(0.05, min(0.95, c))
+
+
+def _subtree_np(tok) -> set:
+    """Tokens of a noun phrase with its "of"-complements and conjuncts, no clauses."""
+    out = {tok.i}
+    for c in tok.children:
+        if c.dep_ in ("compound", "amod", "det", "nmod", "conj", "cc", "appos", "prep", "pobj", "flat", "punct"):
+            if c.dep_ == "prep" and c.lower_ != "of":
+                continue
+            out |= _subtree_np(c)
+    return out
 
 
 def mention_tokens(sdoc, mentions) -> dict:

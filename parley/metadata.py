@@ -193,7 +193,7 @@ def _same(a: str, b: str) -> bool:
     return n(a) == n(b) or (len(n(b)) > 10 and n(a).startswith(n(b)))
 
 
-PLACE_LINE = re.compile(r"^(?P<place>[A-Z]{3,}(?: [A-Z]{3,})?)(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)?)?\s+(?:--|—|–|-)\s")
+PLACE_LINE = re.compile(r"^(?P<place>[A-Z]{3,}(?: [A-Z]{3,})?)(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)?)?(?:\s+(?:--|—|–|-)|:)\s")
 
 
 def _dateline(paras: list[Para], meta: Meta, kb: KB) -> None:

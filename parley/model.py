@@ -135,7 +135,7 @@ class Event:
 
     def assign_id(self, document_id: str) -> None:
         start = self.evidence[0].start if self.evidence else 0
-        self.id = "ev-" + stable_id(document_id, self.type, start, *self.key()[1])
+        self.id = "x-" + stable_id(document_id, self.type, start, *self.key()[1])
 
     def to_dict(self) -> dict:
         d = {

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Optional
 
+from . import dedup, merge
 from .errors import StoreError
 from .model import Extraction, stable_id
 
@@ -85,6 +87,7 @@ class Store:
             self.con.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
                              "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)")
             for v, sql in todo:
+                sql = re.sub(r"--[^\n]*", "", sql)  # comments may hold semicolons
                 for stmt in [s for s in sql.split(";") if s.strip()]:
                     self.con.execute(stmt)
                 self.con.execute("INSERT INTO schema_migrations (version) VALUES (?)", [v])
@@ -109,11 +112,14 @@ class Store:
             if con.execute("SELECT 1 FROM documents WHERE id = ?", [d.id]).fetchone():
                 con.execute("ROLLBACK")
                 return False
+            sig = dedup.signature(d.text)
+            dup = dedup.find_duplicate(con, sig)
             con.execute(
                 "INSERT INTO documents (id, source, url, title, published, outlet, authors, dateline_place,"
-                " dateline_date, warnings, text) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " dateline_date, warnings, text, minhash, duplicate_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [d.id, d.source, d.url, d.title, d.published, d.outlet, json.dumps(d.authors),
-                 d.dateline.place, d.dateline.date, json.dumps(d.warnings), d.text])
+                 d.dateline.place, d.dateline.date, json.dumps(d.warnings), d.text, dedup.encode(sig), None])
+            dedup.index(con, d.id, sig, dup)
             for a in x.actors:
                 con.execute(
                     "INSERT INTO actors (id, name, kind, country, aliases, roles, known) VALUES (?,?,?,?,?,?,?)"
@@ -122,14 +128,14 @@ class Store:
                      json.dumps(a.to_dict()["roles"]), a.known])
             for e in x.events:
                 con.execute(
-                    "INSERT INTO events (id, document_id, type, date, date_precision, date_basis, venue, city,"
+                    "INSERT INTO extractions (id, document_id, type, date, date_precision, date_basis, venue, city,"
                     " country, format, status, mechanism, ordinal, confidence, cameo, plover)"
                     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING",
                     [e.id, d.id, e.type, e.date, e.date_precision, e.date_basis, e.location.venue,
                      e.location.city, e.location.country, e.format, e.status, e.mechanism, e.ordinal,
                      e.confidence, e.cameo, json.dumps(e.plover)])
                 for p in e.participants:
-                    con.execute("INSERT INTO participants VALUES (?,?,?) ON CONFLICT DO NOTHING",
+                    con.execute("INSERT INTO extraction_participants VALUES (?,?,?) ON CONFLICT DO NOTHING",
                                 [e.id, p.actor_id, p.role])
                 self._evidence(e.id, d.id, e.evidence)
             for p in x.positions:
@@ -137,11 +143,75 @@ class Store:
                 con.execute("INSERT INTO positions VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING",
                             [pid, d.id, p.speaker_id, p.topic, p.date, p.text, p.stance, p.quote])
                 self._evidence(pid, d.id, p.evidence)
+            self._remerge([e.id for e in x.events])
             con.execute("COMMIT")
             return True
         except Exception:
             con.execute("ROLLBACK")
             raise
+
+    # -- merging ----------------------------------------------------------------
+    def _remerge(self, new_ids: list) -> None:
+        """Re-cluster the extractions that the new ones could belong with (inside the transaction).
+
+        The new extractions' actors select every extraction that shares one of them, and
+        every member of the events those belong to; that set is clustered again and its
+        events replaced. Clustering depends only on the set, so ingest order does not matter.
+        """
+        if not new_ids:
+            return
+        con = self.con
+        marks = ",".join("?" * len(new_ids))
+        actors = [r[0] for r in con.execute(
+            f"SELECT DISTINCT actor_id FROM extraction_participants WHERE event_id IN ({marks})"
+            " AND role NOT IN ('attendee', 'courier', 'speaker')", new_ids).fetchall()]
+        if not actors:
+            return
+        amarks = ",".join("?" * len(actors))
+        ids = {r[0] for r in con.execute(
+            f"SELECT DISTINCT event_id FROM extraction_participants WHERE actor_id IN ({amarks})", actors).fetchall()}
+        ids |= set(new_ids)
+        while True:  # and every member of the events those already belong to
+            imarks = ",".join("?" * len(ids))
+            events = {r[0] for r in con.execute(
+                f"SELECT DISTINCT event_id FROM extractions WHERE id IN ({imarks}) AND event_id IS NOT NULL",
+                list(ids)).fetchall()}
+            more = set()
+            if events:
+                emarks = ",".join("?" * len(events))
+                more = {r[0] for r in con.execute(
+                    f"SELECT id FROM extractions WHERE event_id IN ({emarks})", list(events)).fetchall()}
+            if more <= ids:
+                break
+            ids |= more
+        ids = sorted(ids)
+        imarks = ",".join("?" * len(ids))
+        rows = self._rows(f"SELECT x.*, coalesce(d.duplicate_of, d.id) AS root FROM extractions x"
+                          f" JOIN documents d ON d.id = x.document_id WHERE x.id IN ({imarks})", ids)
+        parts = self._rows(f"SELECT * FROM extraction_participants WHERE event_id IN ({imarks})", ids)
+        canon, reasons = merge.build(merge.load_extractions(rows, parts))
+        old = sorted({r["event_id"] for r in rows if r["event_id"]})
+        if old:
+            omarks = ",".join("?" * len(old))
+            con.execute(f"DELETE FROM participants WHERE event_id IN ({omarks})", old)
+            con.execute(f"DELETE FROM events WHERE id IN ({omarks})", old)
+        for c in canon:
+            con.execute(
+                "INSERT INTO events (id, type, date, date_precision, date_basis, venue, city, country, format, status,"
+                " mechanism, ordinal, series_id, confidence, cameo, plover, conflicts, linked_to, n_sources)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [c.id, c.type, c.date, c.date_precision, c.date_basis, c.venue, c.city, c.country, c.format,
+                 c.status, c.mechanism, c.ordinal, c.series_id, c.confidence, c.cameo, c.plover,
+                 json.dumps(c.conflicts), c.linked_to, c.n_sources])
+            for a, r in c.participants:
+                con.execute("INSERT INTO participants VALUES (?,?,?) ON CONFLICT DO NOTHING", [c.id, a, r])
+            for xid in c.members:
+                con.execute("UPDATE extractions SET event_id = ?, join_reason = ? WHERE id = ?",
+                            [c.id, reasons.get(xid), xid])
+            if c.series_id:
+                con.execute("INSERT INTO series VALUES (?,?,?,?) ON CONFLICT (id) DO UPDATE SET"
+                            " name = CASE WHEN length(excluded.name) > length(series.name) THEN excluded.name"
+                            " ELSE series.name END", [c.series_id, c.mechanism, None, "mechanism"])
 
     def _evidence(self, owner: str, doc_id: str, evidence: Iterable) -> None:
         for ev in evidence:
@@ -150,7 +220,7 @@ class Store:
 
     # -- reading ----------------------------------------------------------------
     def count(self, table: str) -> int:
-        if table not in ("documents", "actors", "events", "positions", "participants", "evidence"):
+        if table not in ("documents", "actors", "events", "positions", "participants", "evidence", "extractions"):
             raise ValueError(table)
         return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
@@ -175,9 +245,28 @@ class Store:
             r["roles"] = json.loads(r["roles"] or "[]")
         return rows
 
+    def _actor_ids(self, name: str) -> list[str]:
+        """Actor ids for a name, alias or id (case-insensitive)."""
+        rows = self.con.execute(
+            "SELECT id, aliases FROM actors WHERE id = ? OR lower(name) = lower(?) OR aliases ILIKE ?",
+            [name, name, f"%{json.dumps(name)[1:-1]}%"]).fetchall()
+        out = []
+        for aid, aliases in rows:
+            if aid == name or name.lower() in [a.lower() for a in json.loads(aliases or "[]")] or True:
+                out.append(aid)
+        return out or [name]
+
     def events(self, actor: Optional[str] = None, type: Optional[str] = None, since: Optional[str] = None,
-               until: Optional[str] = None, status: Optional[str] = None, limit: Optional[int] = None) -> list[dict]:
+               until: Optional[str] = None, status: Optional[str] = None, limit: Optional[int] = None,
+               between: Optional[tuple] = None, series: Optional[str] = None, q: Optional[str] = None,
+               ids: Optional[list] = None, offset: int = 0) -> list[dict]:
+        """Canonical events (one per real event) with participants, evidence and sources."""
         where, params = [], []
+        if ids is not None:
+            if not ids:
+                return []
+            where.append(f"e.id IN ({','.join('?' * len(ids))})")
+            params += list(ids)
         if type:
             where.append("e.type = ?")
             params.append(type)
@@ -190,12 +279,20 @@ class Store:
         if until:
             where.append("e.date <= ? || '~'")
             params.append(until)
-        if actor:
-            where.append("e.id IN (SELECT p.event_id FROM participants p JOIN actors a ON a.id = p.actor_id"
-                         " WHERE a.id = ? OR lower(a.name) = lower(?) OR a.aliases ILIKE ?)")
-            params += [actor, actor, f'%"{actor}"%']
+        if series:
+            where.append("(e.series_id = ? OR e.mechanism ILIKE ?)")
+            params += [series, f"%{series}%"]
+        if q:
+            where.append("e.id IN (SELECT x.event_id FROM extractions x JOIN evidence v ON v.owner_id = x.id"
+                         " WHERE v.text ILIKE ?) OR e.mechanism ILIKE ?")
+            params += [f"%{q}%", f"%{q}%"]
+        for name in ([actor] if actor else []) + list(between or []):
+            aids = self._actor_ids(name)
+            where.append(f"e.id IN (SELECT event_id FROM participants WHERE actor_id IN ({','.join('?' * len(aids))}))")
+            params += aids
         sql = ("SELECT e.* FROM events e" + (" WHERE " + " AND ".join(where) if where else "")
-               + " ORDER BY e.date NULLS LAST, e.type, e.id" + (f" LIMIT {int(limit)}" if limit else ""))
+               + " ORDER BY e.date NULLS LAST, e.type, e.id"
+               + (f" LIMIT {int(limit)}" if limit else "") + (f" OFFSET {int(offset)}" if offset else ""))
         events = self._rows(sql, params)
         if not events:
             return []
@@ -206,30 +303,146 @@ class Store:
                             f" ON a.id = p.actor_id WHERE p.event_id IN ({marks})", ids):
             parts.setdefault(r["event_id"], []).append({"actor": r["name"], "actor_id": r["id"], "role": r["role"]})
         evid: dict = {}
-        for r in self._rows(f"SELECT v.owner_id, v.document_id, v.start_offset, v.end_offset, v.text, d.source,"
-                            f" d.title FROM evidence v JOIN documents d ON d.id = v.document_id"
-                            f" WHERE v.owner_id IN ({marks}) ORDER BY v.start_offset", ids):
-            evid.setdefault(r["owner_id"], []).append(r)
+        for r in self._rows(f"SELECT x.event_id, x.id AS extraction_id, x.join_reason, v.document_id, v.start_offset,"
+                            f" v.end_offset, v.text, d.source, d.title, d.published, d.outlet,"
+                            f" coalesce(d.duplicate_of, d.id) AS root FROM extractions x"
+                            f" JOIN evidence v ON v.owner_id = x.id JOIN documents d ON d.id = v.document_id"
+                            f" WHERE x.event_id IN ({marks}) ORDER BY d.id, v.start_offset", ids):
+            evid.setdefault(r["event_id"], []).append(r)
         out = []
         for e in events:
             rows = evid.get(e["id"], [])
             sources: dict = {}
             for r in rows:
-                s = sources.setdefault(r["document_id"], {"document_id": r["document_id"], "source": r["source"],
-                                                          "title": r["title"], "evidence": []})
-                s["evidence"].append({"start": r["start_offset"], "end": r["end_offset"], "text": r["text"]})
+                src = sources.setdefault(r["document_id"], {
+                    "document_id": r["document_id"], "source": r["source"], "title": r["title"],
+                    "published": r["published"], "outlet": r["outlet"],
+                    "duplicate_of": r["root"] if r["root"] != r["document_id"] else None, "evidence": []})
+                item = {"start": r["start_offset"], "end": r["end_offset"], "text": r["text"]}
+                if item not in src["evidence"]:
+                    src["evidence"].append(item)
             out.append({
                 "id": e["id"], "type": e["type"], "date": e["date"], "date_precision": e["date_precision"],
                 "date_basis": e["date_basis"],
                 "participants": sorted(parts.get(e["id"], []), key=lambda p: (_ROLE_ORDER.get(p["role"], 9), p["actor"])),
                 "location": {"venue": e["venue"], "city": e["city"], "country": e["country"]},
                 "format": e["format"], "status": e["status"], "mechanism": e["mechanism"], "ordinal": e["ordinal"],
+                "series_id": e["series_id"],
                 "evidence": [{"start": r["start_offset"], "end": r["end_offset"], "text": r["text"],
                               "document_id": r["document_id"]} for r in rows],
                 "confidence": e["confidence"], "cameo": e["cameo"], "plover": json.loads(e["plover"] or "null"),
-                "sources": list(sources.values()),
+                "conflicts": json.loads(e["conflicts"] or "[]"), "linked_to": e["linked_to"],
+                "n_sources": e["n_sources"], "sources": list(sources.values()),
             })
         return out
+
+    def explain(self, event_id: str) -> Optional[dict]:
+        """One event, the extractions that formed it and why each was joined."""
+        evs = self.events(ids=[event_id])
+        if not evs:
+            rows = self.con.execute("SELECT id FROM events WHERE id LIKE ?", [event_id + "%"]).fetchall()
+            if len(rows) != 1:
+                return None
+            evs = self.events(ids=[rows[0][0]])
+        ev = evs[0]
+        ev["extractions"] = self._rows(
+            "SELECT x.id, x.document_id, d.source, x.type, x.date, x.date_precision, x.status, x.city, x.venue,"
+            " x.format, x.join_reason, (SELECT string_agg(a.name || ' (' || p.role || ')', '; ' ORDER BY a.name)"
+            " FROM extraction_participants p JOIN actors a ON a.id = p.actor_id WHERE p.event_id = x.id)"
+            " AS participants FROM extractions x JOIN documents d ON d.id = x.document_id"
+            " WHERE x.event_id = ? ORDER BY x.id", [ev["id"]])
+        return ev
+
+    def positions(self, speaker: Optional[str] = None, topic: Optional[str] = None,
+                  since: Optional[str] = None, until: Optional[str] = None) -> list[dict]:
+        where, params = [], []
+        if speaker:
+            aids = self._actor_ids(speaker)
+            where.append(f"p.speaker_id IN ({','.join('?' * len(aids))})")
+            params += aids
+        if topic:
+            where.append("p.topic = ?")
+            params.append(topic)
+        if since:
+            where.append("p.date >= ?")
+            params.append(since)
+        if until:
+            where.append("p.date <= ? || '~'")
+            params.append(until)
+        return self._rows(
+            "SELECT p.date, a.name AS speaker, p.speaker_id, p.topic, p.stance, p.quote, p.text, p.document_id,"
+            " d.source, d.title, d.outlet FROM positions p JOIN actors a ON a.id = p.speaker_id"
+            " JOIN documents d ON d.id = p.document_id" + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY p.date NULLS LAST, a.name, p.topic", params)
+
+    def series(self, name: Optional[str] = None) -> list[dict]:
+        """Mechanisms with their sessions, dates, sources, and the ordinals missing from the corpus."""
+        rows = self._rows("SELECT id, type, date, ordinal, mechanism, series_id, n_sources, format FROM events"
+                          " WHERE series_id IS NOT NULL ORDER BY series_id, ordinal NULLS LAST, date")
+        keys = sorted({r["series_id"] for r in rows}, key=lambda k: (-len(k), k))
+        canon: dict = {}
+        for k in keys:  # fold a key into the longest one it is compatible with ("their dialogue")
+            fits = [c for c in canon.values() if c == canon.get(c) and merge.same_series(k, c)]
+            canon[k] = fits[0] if len(set(fits)) == 1 else k
+        groups: dict = {}
+        for r in rows:
+            groups.setdefault(canon[r["series_id"]], []).append(r)
+        out = []
+        for sid, sessions in groups.items():
+            mech = max((s["mechanism"] for s in sessions if s["mechanism"]), key=len, default=sid)
+            if name and name.lower() not in mech.lower() and name.lower() not in sid:
+                continue
+            ords = sorted({s["ordinal"] for s in sessions if s["ordinal"]})
+            missing = [n for n in range(1, max(ords) + 1) if n not in ords] if ords else []
+            out.append({"series_id": sid, "name": mech, "sessions": [
+                {"ordinal": s["ordinal"], "date": s["date"], "event_id": s["id"], "format": s["format"],
+                 "sources": s["n_sources"]} for s in sessions], "missing_ordinals": missing,
+                "missing": _ranges(missing)})
+        return out
+
+    def relations(self, a: str, b: str) -> list[dict]:
+        """Interactions between two actors by type and year."""
+        evs = self.events(between=(a, b))
+        counts: dict = {}
+        for e in evs:
+            key = ((e["date"] or "????")[:4], e["type"], e["status"])
+            counts[key] = counts.get(key, 0) + 1
+        return [{"year": y, "type": t, "status": st, "events": n} for (y, t, st), n in sorted(counts.items())]
+
+    def network(self, since: Optional[str] = None, until: Optional[str] = None,
+                status: str = "occurred") -> tuple[list[dict], list[dict]]:
+        """Actors as nodes; interactions between two actors of an event as weighted edges."""
+        evs = self.events(since=since, until=until, status=status)
+        nodes: dict = {}
+        edges: dict = {}
+        for e in evs:
+            core = sorted({(p["actor_id"], p["actor"]) for p in e["participants"]
+                           if p["role"] not in ("attendee", "courier")})
+            for aid, name in core:
+                nodes.setdefault(aid, {"id": aid, "label": name, "events": 0})["events"] += 1
+            for i, (x, _) in enumerate(core):
+                for y, _ in core[i + 1:]:
+                    edge = edges.setdefault((x, y), {"source": x, "target": y, "weight": 0, "types": {}})
+                    edge["weight"] += 1
+                    edge["types"][e["type"]] = edge["types"].get(e["type"], 0) + 1
+        kinds = {r[0]: (r[1], r[2]) for r in self.con.execute("SELECT id, kind, country FROM actors").fetchall()}
+        for n in nodes.values():
+            n["kind"], n["country"] = kinds.get(n["id"], (None, None))
+        return sorted(nodes.values(), key=lambda n: n["id"]), sorted(edges.values(), key=lambda e: (e["source"], e["target"]))
+
+
+def _ranges(nums: list[int]) -> str:
+    """[1, 2, 3, 5] -> "1–3, 5"."""
+    out, start, prev = [], None, None
+    for n in nums + [None]:
+        if start is None:
+            start = prev = n
+        elif n is not None and n == prev + 1:
+            prev = n
+        else:
+            out.append(f"{start}\u2013{prev}" if prev != start else f"{start}")
+            start = prev = n
+    return ", ".join(x for x in out if x != "None")
 
 
 _ROLE_ORDER = {"host": 0, "sender": 0, "visitor": 0, "participant": 1, "guest": 1, "recipient": 1,

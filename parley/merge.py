@@ -1,0 +1,351 @@
+"""One row per real-world event: merging the extractions of many reports.
+
+Extractions that report the same event are clustered, deterministically (the result
+depends on the set of extractions, never on the order they came in):
+
+1. Day-dated extractions join when their types agree (a meeting may be reported as
+   a session), they happened on the same day, and their core actors agree (the same
+   people, or one report naming a subset of the other's). Visits also need the same
+   destination country; messages the same sender; sessions the same ordinal.
+2. Extractions known only to the month, the year or not at all join the one day-dated
+   event they fit, if exactly one fits; otherwise they form events of their own.
+3. A planned event is never merged with one that happened; it is linked to it.
+
+Each canonical event reconciles its fields (most specific date and place, union of
+participants with the most specific roles) and records where reports disagree.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .kb import KB, norm
+from .model import stable_id
+
+NON_CORE = {"attendee", "courier", "speaker"}
+ROLE_RANK = {"host": 0, "guest": 0, "sender": 0, "recipient": 0, "visitor": 0, "participant": 1,
+             "courier": 2, "speaker": 2, "attendee": 3}
+PRECISION_RANK = {"day": 0, "month": 1, "year": 2, "unknown": 3, None: 3}
+TYPE_GROUP = {"meeting": "meet", "session": "meet", "call": "call", "visit": "visit", "message": "message",
+              "agreement": "agreement"}
+
+
+@dataclass
+class Extraction:
+    id: str
+    document_id: str
+    type: str
+    date: Optional[str]
+    date_precision: Optional[str]
+    date_basis: Optional[str]
+    venue: Optional[str]
+    city: Optional[str]
+    country: Optional[str]
+    format: Optional[str]
+    status: str
+    mechanism: Optional[str]
+    ordinal: Optional[int]
+    confidence: float
+    cameo: Optional[str]
+    plover: Optional[str]
+    participants: list = field(default_factory=list)  # [(actor_id, role)]
+    root_document: str = ""  # the first of its near-duplicate copies
+
+    @property
+    def core(self) -> frozenset:
+        return frozenset(a for a, r in self.participants if r not in NON_CORE)
+
+    @property
+    def day(self) -> Optional[str]:
+        return self.date if self.date and self.date_precision == "day" and len(self.date) == 10 else None
+
+    def role_of(self, role: str) -> frozenset:
+        return frozenset(a for a, r in self.participants if r == role)
+
+
+# -- the "same event" relation ------------------------------------------------
+def compatible(a: Extraction, b: Extraction) -> Optional[str]:
+    """Why two extractions may report the same event (None if they cannot), dates aside."""
+    if TYPE_GROUP.get(a.type) != TYPE_GROUP.get(b.type):
+        return None
+    if (a.status == "planned") != (b.status == "planned"):
+        return None
+    if (a.status == "background") != (b.status == "background"):
+        return None  # "the last time they met" is a mention of the past, not a report of it
+    ca, cb = a.core, b.core
+    common = ca & cb
+    if not common:
+        return None
+    if not (ca <= cb or cb <= ca):
+        return None  # different sets of people: a bilateral and a trilateral meeting are two events
+    if a.type == "visit" and b.type == "visit":
+        if a.country and b.country and a.country != b.country:
+            return None
+    if a.type == "message" and b.type == "message":
+        if a.role_of("sender") and b.role_of("sender") and a.role_of("sender") != b.role_of("sender"):
+            return None
+        ra, rb = a.role_of("recipient"), b.role_of("recipient")
+        if ra and rb and ra != rb:
+            return None
+    if a.ordinal and b.ordinal and a.ordinal != b.ordinal:
+        return None
+    if a.format and b.format and {a.format, b.format} == {"in_person", "video"}:
+        return None  # met in person vs by video: not the same session
+    names = ", ".join(sorted(common))
+    return f"same {TYPE_GROUP[a.type]} type, shared actors: {names}"
+
+
+def _contains(coarse: Optional[str], day: str) -> bool:
+    return bool(coarse) and day.startswith(coarse)
+
+
+class _Union:
+    def __init__(self, items):
+        self.parent = {i: i for i in items}
+
+    def find(self, x):
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a, b):
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            lo, hi = sorted((ra, rb))
+            self.parent[hi] = lo
+
+
+def cluster(xs: list[Extraction]) -> tuple[list[list[Extraction]], dict]:
+    """Group extractions into events; returns the groups and each extraction's join reason."""
+    xs = sorted(xs, key=lambda x: x.id)
+    reasons: dict[str, str] = {}
+    dated = [x for x in xs if x.day]
+    coarse = [x for x in xs if not x.day]
+    uf = _Union([x.id for x in xs])
+    by_block = defaultdict(list)
+    for x in dated:
+        by_block[(TYPE_GROUP.get(x.type), x.day)].append(x)
+    for block in by_block.values():
+        for i, a in enumerate(block):
+            for b in block[i + 1:]:
+                why = compatible(a, b)
+                if why:
+                    uf.union(a.id, b.id)
+                    reasons.setdefault(b.id, f"{why}; same day {a.day}")
+    groups = defaultdict(list)
+    for x in dated:
+        groups[uf.find(x.id)].append(x)
+    day_groups = list(groups.values())
+    leftovers = []
+    for x in coarse:
+        fits = []
+        for g in day_groups:
+            d = g[0].day
+            if x.date and not _contains(x.date, d):
+                continue
+            why = next((compatible(x, y) for y in g if compatible(x, y)), None)
+            if why:
+                fits.append((g, why, d))
+        if len(fits) == 1:
+            g, why, d = fits[0]
+            uf.union(g[0].id, x.id)
+            reasons[x.id] = f"{why}; its date {x.date or 'unknown'} holds only this event ({d})"
+        else:
+            leftovers.append(x)
+    # what stays: coarse extractions of the same event (same type, actors and coarse date)
+    for i, a in enumerate(leftovers):
+        for b in leftovers[i + 1:]:
+            if a.date == b.date and a.date and compatible(a, b) and a.core == b.core:
+                uf.union(a.id, b.id)
+                reasons.setdefault(b.id, f"{compatible(a, b)}; same date {a.date}")
+    final = defaultdict(list)
+    for x in xs:
+        final[uf.find(x.id)].append(x)
+    out = sorted(final.values(), key=lambda g: min(x.id for x in g))
+    for g in out:
+        first = min(g, key=lambda x: x.id)
+        reasons.setdefault(first.id, "first report of this event")
+        for x in g:
+            reasons.setdefault(x.id, "first report of this event")
+    return out, reasons
+
+
+# -- reconciling a group into one event ----------------------------------------------
+@dataclass
+class Canonical:
+    id: str
+    type: str
+    date: Optional[str]
+    date_precision: Optional[str]
+    date_basis: Optional[str]
+    venue: Optional[str]
+    city: Optional[str]
+    country: Optional[str]
+    format: Optional[str]
+    status: str
+    mechanism: Optional[str]
+    ordinal: Optional[int]
+    series_id: Optional[str]
+    confidence: float
+    cameo: Optional[str]
+    plover: Optional[str]
+    conflicts: list
+    participants: list  # [(actor_id, role)]
+    members: list       # extraction ids
+    n_sources: int
+    linked_to: Optional[str] = None
+
+
+def _vote(values: list):
+    """The most common value; ties go to the first in sorted order (determinism)."""
+    vals = [v for v in values if v not in (None, "")]
+    if not vals:
+        return None
+    counts = Counter(vals)
+    best = max(counts.values())
+    return sorted((v for v, c in counts.items() if c == best), key=str)[0]
+
+
+def reconcile(group: list[Extraction], kb: Optional[KB] = None) -> Canonical:
+    kb = kb or KB.load()
+    g = sorted(group, key=lambda x: x.id)
+    etype = "session" if any(x.type == "session" for x in g) else _vote([x.type for x in g])
+    best_prec = min(PRECISION_RANK.get(x.date_precision, 3) for x in g)
+    precise = [x for x in g if PRECISION_RANK.get(x.date_precision, 3) == best_prec and x.date]
+    date = _vote([x.date for x in precise])
+    basis = _vote([x.date_basis for x in precise if x.date == date])
+    roles: dict[str, str] = {}
+    for x in g:
+        for a, r in x.participants:
+            if a not in roles or ROLE_RANK.get(r, 1) < ROLE_RANK.get(roles[a], 1):
+                roles[a] = r
+    venue = _vote([x.venue for x in g])
+    city = _vote([x.city for x in g if not venue or x.venue == venue] or [x.city for x in g])
+    country = _vote([x.country for x in g if not city or x.city == city] or [x.country for x in g])
+    status = "occurred" if any(x.status == "occurred" for x in g) else (
+        "background" if any(x.status == "background" for x in g) else "planned")
+    mechanism = max((x.mechanism for x in g if x.mechanism), key=lambda m: (len(m), m), default=None)
+    ordinal = _vote([x.ordinal for x in g])
+    fmt = _vote([x.format for x in g])
+    conf = 1.0
+    for x in g:
+        conf *= 1.0 - min(0.99, max(0.0, x.confidence or 0.0))
+    confidence = round(min(0.99, 1.0 - conf), 3)
+    conflicts = []
+    for fname, getter in (("date", lambda x: x.date if x.date_precision == "day" else None),
+                          ("city", lambda x: x.city), ("venue", lambda x: x.venue), ("format", lambda x: x.format)):
+        seen: dict = defaultdict(set)
+        for x in g:
+            v = getter(x)
+            if v:
+                seen[v].add(x.document_id)
+        if len(seen) > 1:
+            conflicts.append({"field": fname, "values": {k: sorted(v) for k, v in sorted(seen.items())}})
+    core = sorted(a for a, r in roles.items() if r not in NON_CORE)
+    series = series_key(mechanism, [a for a, _ in roles.items()], kb) if etype == "session" else None
+    cid = "ev-" + stable_id(TYPE_GROUP.get(etype), date, *core, ordinal if etype == "session" else None,
+                            status == "planned")
+    cameo = _vote([x.cameo for x in g if x.type == etype])
+    plover = _vote([x.plover for x in g if x.type == etype])
+    return Canonical(
+        id=cid, type=etype, date=date, date_precision=(precise[0].date_precision if precise else "unknown"),
+        date_basis=basis, venue=venue, city=city, country=country, format=fmt, status=status,
+        mechanism=mechanism, ordinal=ordinal, series_id=series, confidence=confidence, cameo=cameo,
+        plover=plover, conflicts=conflicts, participants=sorted(roles.items()),
+        members=[x.id for x in g], n_sources=len({x.root_document or x.document_id for x in g}))
+
+
+def build(xs: list[Extraction], kb: Optional[KB] = None) -> tuple[list[Canonical], dict]:
+    """Canonical events for a set of extractions, with join reasons; ids made unique."""
+    groups, reasons = cluster(xs)
+    events = [reconcile(g, kb) for g in groups]
+    seen: dict[str, int] = {}
+    for ev in sorted(events, key=lambda e: (e.id, min(e.members))):
+        n = seen.get(ev.id, 0)
+        seen[ev.id] = n + 1
+        if n:  # two events with the same key (e.g. undated): tell them apart by their first report
+            ev.id = ev.id + "-" + stable_id(min(ev.members), n=6)
+    link_planned(events)
+    return events, reasons
+
+
+def link_planned(events: list[Canonical]) -> None:
+    """A planned event points to the event that then happened (same kind, same actors)."""
+    happened = [e for e in events if e.status == "occurred" and e.date]
+    for p in events:
+        if p.status != "planned":
+            continue
+        pcore = {a for a, r in p.participants if r not in NON_CORE}
+        cands = [e for e in happened if TYPE_GROUP.get(e.type) == TYPE_GROUP.get(p.type)
+                 and pcore and pcore <= {a for a, r in e.participants if r not in NON_CORE}
+                 and (not p.date or e.date.startswith(p.date) or p.date.startswith(e.date))]
+        if len(cands) == 1:
+            p.linked_to = cands[0].id
+
+
+# -- series of a mechanism ----------------------------------------------------------
+HEADS = ("dialogue", "commission", "committee", "consultation", "forum", "summit", "talks", "council",
+         "conference", "meeting", "mechanism", "representatives", "2+2")
+STOP = {"the", "of", "and", "between", "their", "its", "on", "for", "a", "an", "in", "at", "to", "with",
+        "mechanism", "meeting", "session", "round", "level", "high"}
+
+
+def series_key(mechanism: Optional[str], actor_ids: list, kb: KB) -> Optional[str]:
+    """A stable id for a mechanism, whatever words each report uses for it.
+
+    "China-Russia ruling party dialogue mechanism" and "the dialogue mechanism between
+    the ruling parties of China and Russia" are one series: the countries (named, or
+    those of the participants) and the remaining words (plural folded) agree.
+    """
+    if not mechanism:
+        return None
+    text = norm(mechanism)
+    countries = set()
+    words = []
+    for w in re.findall(r"[a-z0-9+]+", text):
+        iso = kb.country_names.get(w) or kb.demonyms.get(w)
+        if iso:
+            countries.add(iso)
+            continue
+        if w in STOP:
+            continue
+        w = re.sub(r"(?<=[a-z]{3})ies$", "y", w)
+        words.append(re.sub(r"(?<=[a-z]{3})(?<!s)s$", "", w))
+    for a in actor_ids:
+        actor = kb.actors.get(a)
+        if actor is not None and actor.country:
+            countries.add(actor.country)
+    if not words:
+        return None
+    return "series:" + ".".join(sorted(c.lower() for c in countries)) + ":" + ".".join(sorted(set(words)))
+
+
+def same_series(a: str, b: str) -> bool:
+    """Two series keys for one mechanism: same countries, one's words within the other's."""
+    _, ca, wa = a.split(":", 2)
+    _, cb, wb = b.split(":", 2)
+    sa, sb = set(wa.split(".")), set(wb.split("."))
+    return ca == cb and (sa <= sb or sb <= sa)
+
+
+def load_extractions(rows: list[dict], parts: list[dict]) -> list[Extraction]:
+    by_event = defaultdict(list)
+    for p in parts:
+        by_event[p["event_id"]].append((p["actor_id"], p["role"]))
+    out = []
+    for r in rows:
+        out.append(Extraction(
+            id=r["id"], document_id=r["document_id"], type=r["type"], date=r["date"],
+            date_precision=r["date_precision"], date_basis=r["date_basis"], venue=r["venue"], city=r["city"],
+            country=r["country"], format=r["format"], status=r["status"], mechanism=r["mechanism"],
+            ordinal=r["ordinal"], confidence=r["confidence"] or 0.0, cameo=r["cameo"], plover=r["plover"],
+            participants=sorted(by_event.get(r["id"], [])), root_document=r.get("root") or r["document_id"]))
+    return out
+
+
+def conflicts_json(c: Canonical) -> str:
+    return json.dumps(c.conflicts)
