@@ -283,6 +283,9 @@ def resolve_pronouns(sdoc, mentions: list[Mention], actors: dict) -> list[Mentio
             if g is None or tok.pos_ != "PRON" or (tok.lower_ == "her" and tok.dep_ == "poss"):
                 continue
             before = [m for m in persons + added if m.end <= tok.idx]
+            if tok.dep_ in ("dobj", "pobj", "dative"):  # "Xi greeted him": not Xi
+                clause_subj = {tok_of[i].actor_id for i in syntax.covered(syntax.subjects(tok.head)) if i in tok_of}
+                before = [m for m in before if not (m.start >= sent.start_char and m.actor_id in clause_subj)]
             same = [m for m in before if m.start >= sent.start_char]
             same_subj = [m for m in same if tok_of.get(_first_tok(sdoc, m)) is m and _first_tok(sdoc, m) in subj_toks]
             cands = (same_subj + same + [m for m in reversed(recent_subjects) if m.end <= tok.idx]

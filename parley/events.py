@@ -29,11 +29,13 @@ ORDINALS = {w: i for i, w in enumerate(
 MECHANISM = re.compile(
     r"(?P<ord>\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS) + r")\s+(?:\w+\s+){0,2}?"
     r"(?P<unit>meeting|session|round|plenary session|plenary meeting|edition|summit|dialogue|consultations?)"
-    r"(?:\s+of\s+(?:the\s+)?(?P<mech>[^,.;()]{3,120}?(?:dialogue mechanism|mechanism|dialogue|commission|committee|"
-    r"consultations?|forum|summit|council|talks|meeting|conference|2\+2)(?:\s+between\s+the\s+[^,.;()]{3,80}?"
+    r"(?:\s+of\s+(?:the\s+|their\s+|its\s+)?(?P<mech>[^,.;()]{3,120}?(?:dialogue mechanism|mechanism|dialogue|"
+    r"commission|committee|consultations?|forum|summit|council|talks|meeting|conference|2\+2|representatives)"
+    r"(?:\s+(?:between\s+the|on\s+the)\s+[^,.;()]{3,80}?"
     r"(?=\s+(?:was|were|is|which|held|on|in|,|\.)|[,.;]))?)(?=\W))?", re.I)
+MECH_STOP = re.compile(r"\s+(?:since|after|before|when|while|where|which|who|that|held|was|were|is|in|at)\b.*$", re.I)
 GROUP = re.compile(r"\b(?:the two|both|the|two) (?:sides|parties|ruling parties|countries|leaders|heads of state|"
-                   r"presidents|ministers|governments|nations|delegations|men)\b", re.I)
+                   r"presidents|ministers|governments|nations|delegations|men|heads|heads of state)\b|they|both", re.I)
 RULING = re.compile(r"\bruling[- ]part(?:y|ies)\b", re.I)
 EVENT_NOUN = re.compile(r"\b(?:summit|meeting|talks|visit|trip|call|conversation|session|round|dialogue|ceremony|"
                         r"conference|forum|election|inauguration|war|attack|signing)\b", re.I)
@@ -137,6 +139,9 @@ class EventExtractor:
             if how == "attend":
                 self._attend(ms, ts, previous, s)
                 continue
+            if how == "lead":
+                self._lead(ms, ts, previous, s, actors)
+                continue
             ev = self._build(etype, how, trig, s, ms, ts, te, actors, ctx)
             if ev is None:
                 continue
@@ -169,7 +174,10 @@ class EventExtractor:
         return ev
 
     def _build(self, etype, how, trig, s, ms, ts, te, actors, ctx) -> Optional[Event]:
+        self._no_object = False
         left, right = self._sides(ms, ts, te, how)
+        if self._no_object:
+            return None
         ev = Event(type=etype, participants=[], evidence=[Evidence(s.start, s.end, s.text)],
                    format=trig.get("format"), trigger=s.text[ts - s.start:te - s.start].strip())
         fmt = self._format(s.text)
@@ -183,10 +191,18 @@ class EventExtractor:
         elif etype == "session":
             ev.format = fmt or "in_person"
             mm = MECHANISM.search(s.text)
-            if not mm or not mm.group("mech"):
+            if not mm:
                 return None
+            mech = mm.group("mech")
+            if not mech and re.search(r"\b(?:their|its)\s+$", s.text[max(0, mm.start() - 8):mm.start()]):
+                mech = self._subject_phrase(ts, te)  # "The Special Representatives ... met for their 22nd meeting"
+            if not mech:
+                return None
+            mech = MECH_STOP.sub("", mech.strip())  # "... Representatives since Xi and Modi held ..."
             ev.ordinal = _ordinal(mm.group("ord"))
-            ev.mechanism = re.sub(r"^(?:the)\s+", "", mm.group("mech").strip(), flags=re.I)
+            if ev.ordinal == 1 and re.match(r"first\s+(?:such\s+)?(?:meeting|session|round)\s+\S+\s+since", mm.group(0) + s.text[mm.end():mm.end() + 40], re.I):
+                return None  # "the first meeting ... since": a first in a while, not session number one
+            ev.mechanism = re.sub(r"^(?:the)\s+", "", mech, flags=re.I)
             ev.participants = self._session_parties(s, ms, actors, mm, ctx)
             return ev if ev.participants else None
         if how in ("mutual", "host_guest"):
@@ -218,7 +234,7 @@ class EventExtractor:
                 return None
             v = persons[-1]
             ev.participants.append(Participant(actors[v.actor_id].name, v.actor_id, "visitor"))
-            place = self._place_after(s, te)
+            place = self._place_after(s, te) or self._place_in(s) or self._dateline_location(ctx)
             if place is None:
                 return None
             home = actors[v.actor_id].country if actors.get(v.actor_id) else None
@@ -265,7 +281,7 @@ class EventExtractor:
                 return None
             v = persons[-1]
             ev.participants.append(Participant(actors[v.actor_id].name, v.actor_id, "visitor"))
-            place = self._place_after(s, te)
+            place = self._place_after(s, te) or self._place_in(s) or self._dateline_location(ctx)
             if place is None:
                 return None
             home = actors[v.actor_id].country if actors.get(v.actor_id) else None
@@ -309,6 +325,9 @@ class EventExtractor:
             sl = persons(left)[-1:]
         if not sr and a.objects:  # "talks with President of the PRC Xi Jinping": a parse that misses the name
             sr = [m for m in persons(right) if self._same_clause(te, m)][:1]
+            if not sr and a.head is not None and a.head.lemma_ in ("meet", "receive", "host", "welcome", "greet") \
+                    and any(o.pos_ == "NOUN" and o.dep_ == "dobj" for o in a.objects):
+                self._no_object = True  # "met the press", "received a red-carpet welcome": nobody met
         elif not a.objects:
             sr = persons(right)
         if not sl and self._group_subject(a):
@@ -455,6 +474,12 @@ class EventExtractor:
         span_s, span_e = s.start + mm.start(), s.start + mm.end()
         inside = [m for m in ms if span_s <= m.start and m.end <= span_e + 60]
         out = []
+        if self.sdoc is not None:  # "Doval and Wang held the 21st round of talks": the people who held it
+            a = syntax.arguments(self.sdoc, span_s, span_e)
+            people = [m for m in self._covered(ms, a.subjects) if m.kind == "person"]
+            if people:
+                self._last_parties = [Participant(actors[m.actor_id].name, m.actor_id, "participant") for m in people]
+                return list(self._last_parties)
         if RULING.search(mm.group(0)):
             for m in inside:
                 if m.kind == "country":
@@ -487,6 +512,21 @@ class EventExtractor:
             if (start or "") <= day and (end is None or day <= end):
                 return self.kb.actors[party_id]
         return None
+
+    def _lead(self, ms, ts, previous, s, actors) -> None:
+        """"Doval headed the Indian side": the heads of delegations take the place of their countries."""
+        target = next((e for e in reversed(previous) if e.type in ("session", "meeting")), None)
+        if target is None:
+            return
+        for m in [m for m in ms if m.kind == "person"]:
+            a = actors.get(m.actor_id)
+            if any(p.actor_id == m.actor_id for p in target.participants):
+                continue
+            target.participants = [p for p in target.participants
+                                   if not (actors.get(p.actor_id) is not None and actors[p.actor_id].kind == "country"
+                                           and a is not None and actors[p.actor_id].country == a.country)]
+            target.participants.append(Participant(_name(m), m.actor_id, "participant"))
+        target.evidence.append(Evidence(s.start, s.end, s.text))
 
     def _attend(self, ms, ts, previous, s) -> None:
         persons = [m for m in ms if m.kind == "person" and m.end <= ts]
@@ -580,6 +620,35 @@ class EventExtractor:
         rest = re.split(r"\s(?:from|by|with|for|on|after|before|since|amid|as|where|when|and then)\s|[,;:(]", rest)[0]
         for m in re.finditer(r"(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.\-]*){0,5}", rest):
             loc = self._place(m.group(0))
+            if loc:
+                return loc
+        return None
+
+    def _subject_phrase(self, ts: int, te: int) -> Optional[str]:
+        """The words of the clause's subject when it names a body, not a person."""
+        if self.sdoc is None:
+            return None
+        a = syntax.arguments(self.sdoc, ts, te)
+        for t in a.subjects:
+            toks = sorted(t.subtree, key=lambda x: x.i)
+            text = self.sdoc[toks[0].i:toks[-1].i + 1].text
+            if t.pos_ in ("NOUN", "PROPN") and not t.ent_type_ == "PERSON" and len(text.split()) >= 2:
+                return text
+        return None
+
+    def _dateline_location(self, ctx) -> Optional[Location]:
+        p = self.kb.place(ctx.dateline_place) if ctx.dateline_place else None
+        return Location(city=p.city or p.name, country=p.country) if p else None
+
+    def _place_in(self, s: Sentence) -> Optional[Location]:
+        """A city or venue the sentence names ("held talks with Xi in Kazan, after he arrived in the
+        capital of Tatarstan")."""
+        for m in re.finditer(r"\b(?:in|at)\s+((?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,4})", s.text):
+            loc = self._place(m.group(1))
+            if loc and (loc.city or loc.venue):
+                return loc
+        for m in re.finditer(r"\b(?:in|to)\s+([A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3})", s.text):
+            loc = self._place(m.group(1))
             if loc:
                 return loc
         return None

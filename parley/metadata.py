@@ -17,8 +17,8 @@ from .kb import KB, load_yaml, norm
 
 BYLINE = re.compile(r"\b(?i:(?:posted |written |reported |story )?by)\s+(?P<names>[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}"
                     r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3})*)")
-TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*(?:GMT|UTC|BJT|EST|EDT|KST|JST|MSK|CET|IST|Z))?", re.I)
-WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:mon|tue|wed|thu|fri|sat|sun)\.?(?=,)", re.I)
+TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*(?:GMT|UTC|BJT|EST|EDT|KST|JST|MSK|CET|CEST|IST|BST|PST|PDT|Z))?", re.I)
+WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:mon|tue|wed|thu|fri|sat|sun)\.?(?=,|\s+\d)", re.I)
 UPDATED = re.compile(r"\b(?:updated|published|posted|last updated|first published|date|on|at)\b\s*:?", re.I)
 DATELINE = re.compile(
     r"^(?:(?P<agency1>[A-Z][\w ]{2,40}?(?:News Agency|Agency)),\s*)?"
@@ -100,6 +100,28 @@ def _meta_line(text: str, kb: KB) -> Optional[dict]:
     return None
 
 
+@lru_cache(maxsize=1)
+def _outlet_words() -> set:
+    return {w.lower() for w in load_yaml("outlet_words.yaml")}
+
+
+def _outlet_like(text: str) -> bool:
+    """"Baltic & Eurasia Monitor", "The Asia Brief - China desk": a short line naming a publisher."""
+    head = re.split(r"\s+[-–|]\s+", text)[0]
+    words = head.split()
+    return (1 <= len(words) <= 5 and all(w[:1].isupper() or w in ("&", "of", "the", "and") for w in words)
+            and words[-1].lower().strip(".") in _outlet_words() and not text.endswith("."))
+
+
+def _strip_desk(text: str) -> str:
+    return re.split(r"\s+[-–|]\s+", text)[0].strip()
+
+
+def _is_dateline(text: str) -> bool:
+    m = DATELINE.match(text)
+    return bool(m and (m.group("agency") or m.group("agency2") or m.group("sep")))
+
+
 def _title_candidate(text: str) -> bool:
     words = text.split()
     if not 2 <= len(words) <= 30 or len(text) > 250:
@@ -122,6 +144,9 @@ def analyze(paras: list[Para], kb: KB, hint_title=None, hint_published=None, hin
     for p in zone:
         if kb.outlet(p.text):
             p.kind, outlet_header = "meta", outlet_header or kb.outlet(p.text)
+            continue
+        if _outlet_like(p.text) and p is not zone[0]:
+            p.kind, outlet_header = "meta", outlet_header or _strip_desk(p.text)
             continue
         found = _meta_line(p.text, kb)
         if found:
@@ -154,7 +179,7 @@ def analyze(paras: list[Para], kb: KB, hint_title=None, hint_published=None, hin
     if not stamp:
         title_at = next((i for i, p in enumerate(paras) if p.kind == "title"), -1)
         for p in zone:
-            if p.kind == "body" and not DATELINE.match(p.text):
+            if p.kind == "body" and not _is_dateline(p.text):
                 hit = dates.first_full_date(p.text)
                 if hit:
                     stamp = hit[0]
