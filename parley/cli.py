@@ -403,19 +403,27 @@ def network(db, since, until, fmt, output):
 @click.option("--floors", type=click.Path(dir_okay=False), help="JSON file of pinned minimum scores.")
 @click.option("--update-floors", is_flag=True, help="Raise the floors in --floors to the current scores.")
 @click.option("--allow-lower", is_flag=True, help="With --update-floors: allow floors to go down.")
+@click.option("--merge", "merge_mode", is_flag=True,
+              help="Score merging: GOLD has clusters of reports; --docs holds the reports (ingested afresh).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @errors_as_messages
-def eval_cmd(gold, docs_dir, predictions, details, name, floors, update_floors, allow_lower, fmt):
-    """Score extraction against gold annotations (event F1, dates, places, roles, positions)."""
+def eval_cmd(gold, docs_dir, predictions, details, name, floors, update_floors, allow_lower, merge_mode, fmt):
+    """Score extraction against gold annotations (event F1, dates, places, roles, positions),
+    or with --merge the merging of reports into events (pairwise precision and recall)."""
     from . import evaluate as ev
 
     if not docs_dir and not predictions:
         raise click.UsageError("give --docs (texts to extract) or --predictions (extracted JSON)")
-    tally = ev.evaluate(list(gold), docs_dir=docs_dir, predictions=predictions, extract=ev.extract_file)
-    result = tally.summary()
-    if details:
-        for line in tally.details:
-            click.echo(line, err=True)
+    if merge_mode:
+        if not docs_dir:
+            raise click.UsageError("--merge needs --docs")
+        result = ev.evaluate_merge(gold[0], docs_dir)
+    else:
+        tally = ev.evaluate(list(gold), docs_dir=docs_dir, predictions=predictions, extract=ev.extract_file)
+        result = tally.summary()
+        if details:
+            for line in tally.details:
+                click.echo(line, err=True)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2))
     else:
@@ -426,8 +434,9 @@ def eval_cmd(gold, docs_dir, predictions, details, name, floors, update_floors, 
         path = Path(floors)
         pinned = json.loads(path.read_text()) if path.exists() else {}
         if update_floors:
-            current = pinned.get(name) or {k: 0.0 for k in ("event_strict_f1", "event_lenient_f1", "date_acc",
-                                                             "role_acc", "position_f1")}
+            keys = (("pairwise_p", "pairwise_r", "pairwise_f1") if merge_mode else
+                    ("event_strict_f1", "event_lenient_f1", "date_acc", "role_acc", "position_f1"))
+            current = pinned.get(name) or {k: 0.0 for k in keys}
             pinned[name] = ev.raise_floors({name: result}, {name: current}, allow_lower)[name]
             path.write_text(json.dumps(pinned, indent=2, sort_keys=True) + "\n")
             click.echo(f"floors for {name} written to {path}", err=True)

@@ -272,3 +272,68 @@ def raise_floors(results: dict, floors: dict, allow_lower: bool = False) -> dict
             v = floor if v is None else math.floor(float(v) * 1000 + 1e-6) / 1000
             new[name][k] = v if allow_lower else max(floor, v)
     return new
+
+
+# -- merging: pairwise precision and recall of "same event" decisions -------------------
+def score_merge(gold: dict, events: list[dict]) -> dict:
+    """Each (report, gold cluster) pair is a mention, assigned to the predicted event that lists
+    the report among its sources and fits the cluster best (compatible type, a core actor in
+    common, same date preferred). Pairwise precision and recall compare which mentions share
+    a predicted event with which share a gold cluster."""
+    import itertools
+    from pathlib import PurePath
+
+    names = Names(gold.get("actors") or [])
+    canon = lambda p: names.canon(p.get("actor"))
+
+    def srcs(e):
+        return {PurePath(str(s.get("source") if isinstance(s, dict) else s)).name for s in e.get("sources") or []}
+
+    def fit(c, e):
+        if c["type"] != e.get("type") and frozenset((c["type"], e.get("type"))) not in COMPATIBLE:
+            return 0.0
+        g, p = _core(c["participants"], canon), _core(e.get("participants") or [], canon)
+        if g and not g & p:
+            return 0.0
+        return len(g & p) / max(1, len(g | p)) + (1.0 if (c.get("date") or None) == (e.get("date") or None) else 0.0)
+
+    assign, used = {}, set()
+    for c in gold["clusters"]:
+        for f in c["reports"]:
+            best, score = None, 0.0
+            for i, e in enumerate(events):
+                if f in srcs(e):
+                    v = fit(c, e)
+                    if v > score:
+                        best, score = i, v
+            assign[(f, c["id"])] = best if best is not None else ("alone", f, c["id"])
+            if best is not None:
+                used.add(best)
+    tp = pp = gp = 0
+    for a, b in itertools.combinations(list(assign), 2):
+        same_g, same_p = a[1] == b[1], assign[a] == assign[b]
+        gp += same_g
+        pp += same_p
+        tp += same_g and same_p
+    n = len(gold["clusters"])
+    p = tp / pp if pp else 1.0
+    r = tp / gp if gp else 1.0
+    return {"gold_clusters": n, "events_matching_clusters": len(used), "count_ratio": len(used) / n if n else None,
+            "pairwise_p": p, "pairwise_r": r, "pairwise_f1": 2 * p * r / (p + r) if p + r else 0.0,
+            "mentions": len(assign), "unassigned_mentions": sum(1 for v in assign.values() if isinstance(v, tuple))}
+
+
+def evaluate_merge(gold_path: str, docs_dir: str, db_path: Optional[str] = None) -> dict:
+    """Ingest the reports into a fresh database, then score its events against the clusters."""
+    import tempfile
+
+    from .ingest import ingest
+    from .store import Store
+
+    gold = json.loads(Path(gold_path).read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = db_path or str(Path(tmp) / "merge.duckdb")
+        with Store(path) as store:
+            ingest([docs_dir], store)
+            events = store.events()
+    return score_merge(gold, events)

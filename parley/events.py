@@ -591,8 +591,20 @@ class EventExtractor:
             ev.date, ev.date_precision, ev.date_basis = ctx.published.isoformat(), "day", "published"
 
     def _attached_dates(self, s: Sentence, ts: int, sent_dates: list) -> list:
-        """The sentence's dates that belong to this trigger: not those of another event named
-        between them ("hosted Wang for the talks, the first since the summit ... in October")."""
+        """The sentence's dates that belong to this trigger: by the parse, the dates whose
+        clause is the trigger's ("Lavrov, who arrived on Monday, met Wang on Tuesday": Tuesday);
+        else those with no other event named between them ("hosted Wang for the talks, the
+        first since the summit ... in October")."""
+        if self.sdoc is not None and sent_dates:
+            verb = _clause_verb(syntax.head_token(self.sdoc, ts, ts + 1))
+            own = []
+            for d in sent_dates:
+                span = self.sdoc.char_span(s.start + d[0].start, s.start + d[0].end, alignment_mode="expand")
+                dv = _clause_verb(span.root) if span is not None else None
+                if verb is not None and dv is not None and dv.i == verb.i:
+                    own.append(d)
+            if own:
+                return own
         out = []
         for d in sent_dates:
             ds = s.start + d[0].start
@@ -741,6 +753,18 @@ class EventExtractor:
         if ev.status != "occurred":
             c -= 0.2
         return max(0.05, min(0.95, c))
+
+
+def _clause_verb(tok):
+    """The verb whose clause holds this token (a noun trigger belongs to its verb's clause)."""
+    seen = 0
+    while tok is not None and seen < 12:
+        if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "compound"):
+            return tok
+        if tok.head is tok:
+            return tok
+        tok, seen = tok.head, seen + 1
+    return None
 
 
 def _subtree_np(tok) -> set:

@@ -30,6 +30,7 @@ def extract_text(text: str, published: Optional[str] = None, source: str = "<tex
 def sentences_of(sdoc, paras) -> list[Sentence]:
     """Sentences of the body, never crossing a paragraph; the headline is left out."""
     body = [(p.start, p.end) for p in paras if p.kind == "body" and p.start >= 0]
+    skip = {(p.start, p.end) for p in paras if p.kind == "body" and p.start >= 0 and _headline_like(p.text)}
     starts = [b[0] for b in body]
     out: list[Sentence] = []
     text = sdoc.text
@@ -42,10 +43,16 @@ def sentences_of(sdoc, paras) -> list[Sentence]:
             if not seg:
                 continue
             k = bisect.bisect_right(starts, s) - 1
-            if k < 0 or s >= body[k][1]:
-                continue  # headline or outside the body
+            if k < 0 or s >= body[k][1] or body[k] in skip:
+                continue  # headline, a related-story line, or outside the body
             out.append(Sentence(s, s + len(seg), seg, k, len(out)))
     return out
+
+
+def _headline_like(text: str) -> bool:
+    """A short line without a closing stop inside the body: a subhead or a related story's title."""
+    t = text.strip()
+    return len(t.split()) <= 20 and not t.endswith((".", "!", "?", '"', "\u201d", "'", "\u2019", ":", ")"))
 
 
 def analyze(doc: Document, paras, sdoc=None) -> Extraction:

