@@ -27,6 +27,7 @@ DATELINE = re.compile(
     r"(?:\((?P<agency>[A-Za-z][\w .&'-]{1,40})\)\s*|\.?\s*/\s*(?P<agency2>[A-Za-z][\w .&'-]{1,20}?)\s*/\.?\s*)?"
     r"(?P<sep>--|—|–|-|:)?\s*")
 SITE_SUFFIX = re.compile(r"^(?P<head>.{8,}?)\s+(?:[-–—|:]|::)\s+(?P<site>[^-–—|]{2,60})$")
+RUN_IN_BYLINE = re.compile(r"\bBy ([A-Z][\w'\-]+(?: [A-Z][\w'\-]+){1,2}) (?=[A-Z]{3,}\b)")
 URL = re.compile(r"https?://|www\.|\.(?:com|org|gov|net)\b", re.I)
 
 
@@ -192,6 +193,10 @@ def analyze(paras: list[Para], kb: KB, hint_title=None, hint_published=None, hin
         if hit and not re.search(r"[.!?]\s", first.text[:hit[1]]):
             stamp = hit[0]
     _dateline(paras, meta, kb)
+    for p in [p for p in paras if p.kind == "body"][:3]:  # a byline run into the lead: "...By Kim Eun-jung SEOUL, Jan. 4"
+        for m in RUN_IN_BYLINE.finditer(p.text):
+            if is_person_name(m.group(1)) and m.group(1) not in meta.authors:
+                meta.authors.append(m.group(1))
     pub = dates.to_iso(hint_published) or stamp
     if not pub and meta.dateline_date and not meta.dateline_date.startswith("--"):
         pub = meta.dateline_date
