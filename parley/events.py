@@ -80,6 +80,7 @@ class Context:
     ref: Optional[date]              # the date relative expressions resolve against
     story_date: Optional[dates_mod.Resolved] = None
     dateline_place: Optional[str] = None
+    dateline_day: Optional[date] = None   # the day the dateline gives, when it agrees with the text
 
 
 class EventExtractor:
@@ -587,6 +588,8 @@ class EventExtractor:
             ev.date_range = res.range
         elif res:
             ev.date, ev.date_precision, ev.date_basis = res.date, res.precision, "inferred"
+        elif ctx.dateline_day:
+            ev.date, ev.date_precision, ev.date_basis = ctx.dateline_day.isoformat(), "day", "inferred"
         elif ctx.published:
             ev.date, ev.date_precision, ev.date_basis = ctx.published.isoformat(), "day", "published"
 
@@ -895,8 +898,9 @@ def merge_within(events: list[Event]) -> list[Event]:
     for ev in events:
         twin = None
         for o in out:
-            if o.status != ev.status:
-                continue
+            if o.status != ev.status and not (o.type == ev.type == "visit" and {o.status, ev.status} == {"occurred", "planned"}
+                                              and o.date == ev.date):
+                continue  # a report that says "he is glad to come on this visit" is about the visit it reports
             if o.type != ev.type and not ({o.type, ev.type} <= {"meeting", "call", "session"}
                                           and "meeting" in (o.type, ev.type)):
                 continue
@@ -919,6 +923,8 @@ def merge_within(events: list[Event]) -> list[Event]:
 
 
 def _absorb(keep: Event, other: Event) -> None:
+    if "occurred" in (keep.status, other.status):
+        keep.status = "occurred"
     if keep.type == "meeting" and other.type in ("call", "session"):
         keep.type, keep.format, keep.cameo, keep.plover = other.type, other.format, other.cameo, other.plover
         keep.mechanism, keep.ordinal = other.mechanism, other.ordinal

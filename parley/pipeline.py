@@ -69,7 +69,8 @@ def analyze(doc: Document, paras, sdoc=None) -> Extraction:
     for m in mentions:
         i = bisect.bisect_right(starts, m.start) - 1
         m.sent = i if i >= 0 and m.end <= sentences[i].end else -1
-    ctx = Context(published=published, ref=ref, dateline_place=doc.dateline.place)
+    dl_day = dates.parse_date(dl) if dl and "dateline_conflict" not in doc.warnings else None
+    ctx = Context(published=published, ref=ref, dateline_place=doc.dateline.place, dateline_day=dl_day)
     events = EventExtractor(kb).extract(sentences, mentions, actors, ctx, sdoc=sdoc)
     positions = PositionExtractor(kb).extract(sentences, mentions, actors, ctx, events, sdoc=sdoc,
                                               mention_tokens=mention_tokens(sdoc, mentions))

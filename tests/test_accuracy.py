@@ -41,3 +41,14 @@ def test_floors_only_go_up():
     assert evaluate.raise_floors({"s": {"event_strict_f1": 0.5}}, old, allow_lower=True)["s"]["event_strict_f1"] == 0.5
     assert evaluate.check_floors({"s": {"event_strict_f1": 0.79}}, old)
     assert not evaluate.check_floors({"s": {"event_strict_f1": 0.8}}, old)
+
+
+@pytest.mark.slow
+def test_merge_floors(shared_dir):
+    gold, docs = shared_dir / "gold" / "merge.json", shared_dir / "merge"
+    if not gold.exists() or not docs.exists():
+        pytest.skip("merge gold set not in ../shared")
+    result = evaluate.evaluate_merge(str(gold), str(docs))
+    floors = json.loads(BASELINE.read_text())
+    below = evaluate.check_floors({"merge": result}, {"merge": floors["merge"]})
+    assert not below, "\n".join(below)
