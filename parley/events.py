@@ -35,7 +35,7 @@ MECHANISM = re.compile(
     r"(?=\s+(?:was|were|is|which|held|on|in|,|\.)|[,.;]))?)(?=\W))?", re.I)
 MECH_STOP = re.compile(r"\s+(?:since|after|before|when|while|where|which|who|that|held|was|were|is|in|at)\b.*$", re.I)
 GROUP = re.compile(r"\b(?:the two|both|the|two) (?:sides|parties|ruling parties|countries|leaders|heads of state|"
-                   r"presidents|ministers|governments|nations|delegations|men|heads|heads of state)\b|they|both", re.I)
+                   r"presidents|ministers|governments|nations|delegations|men|heads|heads of state|pair|two)\b|they|both", re.I)
 RULING = re.compile(r"\bruling[- ]part(?:y|ies)\b", re.I)
 EVENT_NOUN = re.compile(r"\b(?:summit|meeting|talks|visit|trip|call|conversation|session|round|dialogue|ceremony|"
                         r"conference|forum|election|inauguration|war|attack|signing)\b", re.I)
@@ -81,6 +81,7 @@ class Context:
     story_date: Optional[dates_mod.Resolved] = None
     dateline_place: Optional[str] = None
     dateline_day: Optional[date] = None   # the day the dateline gives, when it agrees with the text
+    partial: Optional[str] = None         # "--MM-DD": the report's day when it prints no year
 
 
 class EventExtractor:
@@ -124,8 +125,8 @@ class EventExtractor:
             if not m:
                 continue
             etype, how = trig["type"], trig["roles"]
-            if how != "attend" and etype in seen_types:
-                continue
+            if how != "attend" and etype in seen_types and (etype != "meeting" or not DAY_SHIFT.search(s.text)):
+                continue  # one event of a type per sentence, unless it speaks of two days
             if etype in ("meeting", "call") and ("session" in seen_types or _in_mechanism(s.text, m.start())):
                 continue  # "the 9th meeting of the dialogue was held via video" is the session itself
             ts, te = s.start + m.start(), s.start + m.end()
@@ -320,6 +321,8 @@ class EventExtractor:
         if a.passive and how == "host_guest":
             sl, sr = sr, sl  # "was received by Xi": the agent is the host
         persons = lambda xs: [m for m in xs if m.kind == "person"]
+        if not sl and self._group_subject(a):  # "the two leaders", "the pair", "they"
+            sl = [m for m in self._group_members(ms, ts) if m.actor_id not in {x.actor_id for x in sr}]
         if not sl and (not a.subjects or (a.head is not None and a.head.pos_ == "NOUN")):
             # no subject, or a noun trigger whose clause subject is no actor ("Xi said
             # Wednesday's meeting with Putin ..."): the nearest person before the trigger
@@ -473,7 +476,8 @@ class EventExtractor:
 
     def _session_parties(self, s, ms, actors, mm, ctx) -> list:
         span_s, span_e = s.start + mm.start(), s.start + mm.end()
-        inside = [m for m in ms if span_s <= m.start and m.end <= span_e + 60]
+        tail = re.split(r"\s(?:was|were|is|are|has|have|which|that)\s|[;:]", s.text[span_e - s.start:span_e - s.start + 140])[0]
+        inside = [m for m in ms if span_s <= m.start and m.end <= span_e + len(tail)]
         out = []
         if self.sdoc is not None:  # "Doval and Wang held the 21st round of talks": the people who held it
             a = syntax.arguments(self.sdoc, span_s, span_e)
@@ -493,7 +497,8 @@ class EventExtractor:
                     out.append(Participant(actors[m.actor_id].name, m.actor_id, "participant"))
         if not out and self.sdoc is not None:  # "the CPC and United Russia held the tenth session of their dialogue"
             a = syntax.arguments(self.sdoc, span_s, span_e)
-            subj = self._covered(ms, a.subjects)
+            subj = self._covered(ms, a.subjects) or [  # "The Special Representatives of India and China"
+                m for m in ms if any(self._toks.get(id(m), set()) & _subtree_np(t) for t in a.subjects)]
             people = [m for m in subj if m.kind == "person"]
             for m in people or subj:
                 out.append(Participant(actors[m.actor_id].name, m.actor_id, "participant"))
@@ -541,6 +546,14 @@ class EventExtractor:
         target.evidence.append(Evidence(s.start, s.end, s.text))
 
     # -- time, place, format, codes ---------------------------------------------
+    @staticmethod
+    def _partial(s: Sentence, ts: int) -> Optional[str]:
+        """A day and month the sentence gives without a year (and no reference to place it)."""
+        for dm in dates_mod.find(s.text):
+            if dm.month and dm.day and not dm.year:
+                return f"--{dm.month:02d}-{dm.day:02d}"
+        return None
+
     def _dates(self, s: Sentence, ctx: Context):
         out = []
         skip = 0
@@ -565,6 +578,14 @@ class EventExtractor:
         return out
 
     def _date(self, ev, s, ts, sent_dates, para_date, ctx) -> None:
+        shift = DAY_SHIFT.search(s.text[max(0, ts - s.start - 60):ts - s.start])
+        base = [d for d in sent_dates if d[1].precision == "day"]
+        if shift and base:  # "signed on Tuesday, a day after the pair spent hours in talks"
+            n = {"a": 1, "one": 1, "the": 1, "two": 2, "three": 3}[shift.group(1).lower()]
+            d0 = dates_mod.parse_date(base[0][1].date)
+            d0 += timedelta(days=-n if shift.group(2).lower() == "after" else n)
+            ev.date, ev.date_precision, ev.date_basis = d0.isoformat(), "day", "relative"
+            return
         cands = self._attached_dates(s, ts, sent_dates)
         if cands:
             # "the ministry on Sunday said the talks were held on Nov. 6": not the day it was said
@@ -592,6 +613,8 @@ class EventExtractor:
             ev.date, ev.date_precision, ev.date_basis = ctx.dateline_day.isoformat(), "day", "inferred"
         elif ctx.published:
             ev.date, ev.date_precision, ev.date_basis = ctx.published.isoformat(), "day", "published"
+        if not ev.date:
+            ev.date_partial = self._partial(s, ts) or ctx.partial
 
     def _attached_dates(self, s: Sentence, ts: int, sent_dates: list) -> list:
         """The sentence's dates that belong to this trigger: by the parse, the dates whose

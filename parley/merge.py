@@ -53,6 +53,7 @@ class Extraction:
     plover: Optional[str]
     participants: list = field(default_factory=list)  # [(actor_id, role)]
     root_document: str = ""  # the first of its near-duplicate copies
+    date_partial: Optional[str] = None  # "--MM-DD" from a report without a year
 
     @property
     def core(self) -> frozenset:
@@ -146,6 +147,8 @@ def cluster(xs: list[Extraction]) -> tuple[list[list[Extraction]], dict]:
         for g in day_groups:
             d = g[0].day
             if x.date and not _contains(x.date, d):
+                continue
+            if not x.date and x.date_partial and not d.endswith(x.date_partial[1:]):
                 continue
             why = next((compatible(x, y) for y in g if compatible(x, y)), None)
             if why:
@@ -343,7 +346,8 @@ def load_extractions(rows: list[dict], parts: list[dict]) -> list[Extraction]:
             date_precision=r["date_precision"], date_basis=r["date_basis"], venue=r["venue"], city=r["city"],
             country=r["country"], format=r["format"], status=r["status"], mechanism=r["mechanism"],
             ordinal=r["ordinal"], confidence=r["confidence"] or 0.0, cameo=r["cameo"], plover=r["plover"],
-            participants=sorted(by_event.get(r["id"], [])), root_document=r.get("root") or r["document_id"]))
+            participants=sorted(by_event.get(r["id"], [])), root_document=r.get("root") or r["document_id"],
+            date_partial=r.get("date_partial")))
     return out
 
 

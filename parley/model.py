@@ -126,6 +126,7 @@ class Event:
     plover: Optional[dict] = None
     trigger: Optional[str] = None
     date_range: Optional[tuple] = None
+    date_partial: Optional[str] = None  # "--MM-DD" when the text gives no year
     id: str = ""
     sources: list = field(default_factory=list)
 
@@ -135,7 +136,7 @@ class Event:
 
     def assign_id(self, document_id: str) -> None:
         start = self.evidence[0].start if self.evidence else 0
-        self.id = "x-" + stable_id(document_id, self.type, start, *self.key()[1])
+        self.id = "x-" + stable_id(document_id, self.type, start, self.date, *self.key()[1])
 
     def to_dict(self) -> dict:
         d = {
@@ -151,6 +152,8 @@ class Event:
             d["trigger"] = self.trigger
         if self.date_range:
             d["date_range"] = list(self.date_range)
+        if self.date_partial and not self.date:
+            d["date_partial"] = self.date_partial
         if self.sources:
             d["sources"] = self.sources
         return d

@@ -71,6 +71,10 @@ def analyze(doc: Document, paras, sdoc=None) -> Extraction:
         m.sent = i if i >= 0 and m.end <= sentences[i].end else -1
     dl_day = dates.parse_date(dl) if dl and "dateline_conflict" not in doc.warnings else None
     ctx = Context(published=published, ref=ref, dateline_place=doc.dateline.place, dateline_day=dl_day)
+    if ref is None:  # no year anywhere: keep the report's day and month for merging
+        ctx.partial = doc.dateline.date if doc.dateline.date and doc.dateline.date.startswith("--") else next(
+            (f"--{d.month:02d}-{d.day:02d}" for s in sentences[:3] for d in dates.find(s.text)
+             if d.month and d.day and not d.year), None)
     events = EventExtractor(kb).extract(sentences, mentions, actors, ctx, sdoc=sdoc)
     positions = PositionExtractor(kb).extract(sentences, mentions, actors, ctx, events, sdoc=sdoc,
                                               mention_tokens=mention_tokens(sdoc, mentions))

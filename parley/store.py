@@ -129,11 +129,11 @@ class Store:
             for e in x.events:
                 con.execute(
                     "INSERT INTO extractions (id, document_id, type, date, date_precision, date_basis, venue, city,"
-                    " country, format, status, mechanism, ordinal, confidence, cameo, plover)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING",
+                    " country, format, status, mechanism, ordinal, confidence, cameo, plover, date_partial)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING",
                     [e.id, d.id, e.type, e.date, e.date_precision, e.date_basis, e.location.venue,
                      e.location.city, e.location.country, e.format, e.status, e.mechanism, e.ordinal,
-                     e.confidence, e.cameo, json.dumps(e.plover)])
+                     e.confidence, e.cameo, json.dumps(e.plover), e.date_partial])
                 for p in e.participants:
                     con.execute("INSERT INTO extraction_participants VALUES (?,?,?) ON CONFLICT DO NOTHING",
                                 [e.id, p.actor_id, p.role])
