@@ -624,13 +624,17 @@ class EventExtractor:
         if self.sdoc is not None and sent_dates:
             verb = _clause_verb(syntax.head_token(self.sdoc, ts, ts + 1))
             own = []
-            for d in sent_dates:
+            for d in self._gap_filter(s, ts, sent_dates):
                 span = self.sdoc.char_span(s.start + d[0].start, s.start + d[0].end, alignment_mode="expand")
                 dv = _clause_verb(span.root) if span is not None else None
                 if verb is not None and dv is not None and dv.i == verb.i:
                     own.append(d)
             if own:
                 return own
+        return self._gap_filter(s, ts, sent_dates)
+
+    def _gap_filter(self, s: Sentence, ts: int, sent_dates: list) -> list:
+        """Dates with no other event named between them and the trigger."""
         out = []
         for d in sent_dates:
             ds = s.start + d[0].start
