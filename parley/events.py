@@ -113,7 +113,13 @@ class EventExtractor:
             for ev in self._sentence_events(s, ms, actors, ctx, sent_dates, para_date, events):
                 events.append(ev)
                 self._events = events
-        return merge_within(events)
+        events = merge_within(events)
+        for ev in events:  # calls and sessions have no host and guest
+            if ev.type in ("call", "session"):
+                for p in ev.participants:
+                    if p.role in ("host", "guest"):
+                        p.role = "participant"
+        return events
 
     # -- one sentence -----------------------------------------------------------
     def _sentence_events(self, s, ms, actors, ctx, sent_dates, para_date, previous):
@@ -590,6 +596,7 @@ class EventExtractor:
         if cands:
             # "the ministry on Sunday said the talks were held on Nov. 6": not the day it was said
             cands = [d for d in cands if not d[3]] or cands
+            cands = [d for d in cands if d[1].precision == "day"] or cands  # "last week ... on December 21"
             dm, res = min(cands, key=lambda x: abs(s.start + x[0].start - ts))[:2]
             ev.date, ev.date_precision, ev.date_basis = res.date, res.precision, res.basis
             ev.date_range = res.range
@@ -642,8 +649,10 @@ class EventExtractor:
             gap = self.sdoc.text[lo:hi] if self.sdoc is not None else s.text
             if ds > ts:  # a date after the trigger: another event noun before it takes it
                 first_noun = EVENT_NOUN.search(gap)
-                if first_noun and first_noun.start() > 12:
-                    continue
+                container = re.search(r"\b(?:during|at|amid|on the sidelines of|in the course of)\s+(?:\w+\s+){0,3}$",
+                                      gap[:first_noun.start()]) if first_noun else None
+                if first_noun and first_noun.start() > 12 and not container:
+                    continue  # (but "delivered a letter during a meeting on Dec. 21": the same day)
             elif EVENT_NOUN.search(gap) and len(gap) > 60:
                 continue
             out.append(d)

@@ -148,6 +148,8 @@ def analyze(paras: list[Para], kb: KB, hint_title=None, hint_published=None, hin
             continue
         if _outlet_like(p.text) and p is not zone[0]:
             p.kind, outlet_header = "meta", outlet_header or _strip_desk(p.text)
+            hit = dates.first_full_date(p.text)  # "The Asia Brief | 3 April 2024"
+            stamp = stamp or (hit[0] if hit else None)
             continue
         found = _meta_line(p.text, kb)
         if found:
