@@ -39,6 +39,7 @@ GROUP = re.compile(r"\b(?:the two|both|the|two) (?:sides|parties|ruling parties|
 RULING = re.compile(r"\bruling[- ]part(?:y|ies)\b", re.I)
 EVENT_NOUN = re.compile(r"\b(?:summit|meeting|talks|visit|trip|call|conversation|session|round|dialogue|ceremony|"
                         r"conference|forum|election|inauguration|war|attack|signing)\b", re.I)
+TOPIC_VERBS = {"discuss", "exchange", "review", "address", "consult", "confer", "talk"}
 DAY_SHIFT = re.compile(r"\b(a|one|the|two|three) days? (after|before)\b", re.I)
 LIST_WORDS = {"of", "and", "the", "for", "de", "al", "el", "bin", "van", "von", "da", "and"}
 REPORTED = re.compile(r"\b(?:said|says|announced|announces|told|reported|reports|stated|confirmed|quoted)\b", re.I)
@@ -322,7 +323,10 @@ class EventExtractor:
             return left, right
         a = syntax.arguments(self.sdoc, ts, te)
         sl = self._covered(ms, a.subjects)
-        sr = [m for m in self._covered(ms, a.objects) if m not in sl]
+        objects = a.objects
+        if a.head is not None and a.head.lemma_ in TOPIC_VERBS:  # "discussed Ukraine": a topic, not a party
+            objects = [o for o in a.objects if o.i in a.preps]
+        sr = [m for m in self._covered(ms, objects) if m not in sl]
         sr = self._extend_list(sr, right, sl)
         if a.passive and how == "host_guest":
             sl, sr = sr, sl  # "was received by Xi": the agent is the host
