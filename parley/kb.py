@@ -209,6 +209,22 @@ class KB:
             return None
         return self.outlet_index.get(norm(text.strip(" ()|-–—")))
 
+    def outlet_in(self, text: str) -> Optional[str]:
+        """The first outlet the text names ("FOX News anchor ...", "(Korea Herald DB)")."""
+        if not hasattr(self, "_outlet_rx"):
+            names = set()
+            for o in self.outlets:
+                for n in [o["name"]] + list(o.get("aliases") or []):
+                    n = n.strip("() ")
+                    if len(n) >= 3 and not n.islower() and "." not in n:
+                        names.add(n)
+            multi = sorted((n for n in names if " " in n), key=len, reverse=True)
+            single = sorted((n for n in names if " " not in n), key=len, reverse=True)
+            self._outlet_rx = re.compile(r"\b(?:(?i:" + "|".join(map(re.escape, multi)) + r")|"
+                                         + "|".join(map(re.escape, single)) + r")\b")
+        m = self._outlet_rx.search(text)
+        return self.outlet(m.group(0)) if m else None
+
     def country_of(self, text: str) -> Optional[str]:
         k = norm(text)
         return self.country_names.get(k) or self.demonyms.get(k)

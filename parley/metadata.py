@@ -118,6 +118,16 @@ def _strip_desk(text: str) -> str:
     return re.split(r"\s+[-–|]\s+", text)[0].strip()
 
 
+def _named_outlet(paras: list[Para], kb: KB) -> Optional[str]:
+    """An outlet named in the page furniture or the first lines ("FOX News anchor ...",
+    "... - People's Daily Online", "(Korea Herald DB)", "SEOUL, Jan. 4 (Yonhap) --")."""
+    head = " ".join(p.text for p in paras[:4])[:600]
+    agency = re.search(r"\(([A-Z][\w' ]{2,30})\)\s*(?:--|—|–|-)", head)
+    if agency and kb.outlet(agency.group(1)):
+        return kb.outlet(agency.group(1))
+    return kb.outlet_in(head)
+
+
 def _is_dateline(text: str) -> bool:
     m = DATELINE.match(text)
     return bool(m and (m.group("agency") or m.group("agency2") or m.group("sep")))
@@ -206,7 +216,7 @@ def analyze(paras: list[Para], kb: KB, hint_title=None, hint_published=None, hin
     if pub and meta.dateline_date:
         _check_dateline(meta, dates.parse_date(pub))
     meta.outlet = (hint_outlet or outlet_header or outlet_meta or outlet_suffix
-                   or kb.outlet(meta.dateline_agency) or meta.dateline_agency)
+                   or kb.outlet(meta.dateline_agency) or meta.dateline_agency or _named_outlet(paras, kb))
     return meta
 
 
