@@ -18,6 +18,9 @@ from .kb import KB, load_yaml, norm
 from .model import Evidence, Position
 
 SPEAKER_KINDS = ("person", "party", "country", "igo", "organization")
+# Verbs of an itinerary: "X said Y will attend / meet / visit ..." reports Y's schedule, not X's stance.
+ANNOUNCED = {"attend", "meet", "visit", "hold", "travel", "chair", "host", "arrive", "leave", "depart", "make",
+             "pay", "participate", "deliver", "address"}
 QUOTE = re.compile(r"[\"“«]([^\"”»]{12,})[\"”»]")
 
 
@@ -104,6 +107,8 @@ class PositionExtractor:
                 last_person = self._sentence_subject(s, persons) or persons[0]
             if speaker is None:
                 continue
+            if v is not None and self._announcement(s, ms, v, speaker):
+                continue  # "the spokesman said Biden will meet King Abdullah": news of others, not a stance
             actor = actors.get(speaker.actor_id) or self.kb.actors.get(speaker.actor_id)
             if actor is None:
                 continue
@@ -149,6 +154,23 @@ class PositionExtractor:
             # "China stands ready to ..." inside a person's statement stays theirs
             return current if current is not None and current.kind == "person" else before[-1]
         return None
+
+    def _announcement(self, s, ms, v, speaker) -> bool:
+        """Does the speaker only report what another person will do or did (an itinerary)?"""
+        if self.sdoc is None:
+            return False
+        head = syntax.head_token(self.sdoc, s.start + v.start(), s.start + v.end())
+        if head is None:
+            return False
+        for c in head.children:
+            if c.dep_ != "ccomp" or c.lemma_ not in ANNOUNCED:
+                continue
+            toks = syntax.covered(syntax.subjects(c))
+            others = [m for m in ms if m.kind == "person" and m.actor_id != speaker.actor_id
+                      and self.mtoks.get(id(m), set()) & toks]
+            if others:
+                return True
+        return False
 
     def _sentence_subject(self, s, persons) -> Optional[Mention]:
         """The person who is the subject of the sentence's main verb, if the parse says."""
