@@ -284,7 +284,11 @@ def resolve_pronouns(sdoc, mentions: list[Mention], actors: dict) -> list[Mentio
                 continue
             before = [m for m in persons + added if m.end <= tok.idx]
             if tok.dep_ in ("dobj", "pobj", "dative"):  # "Xi greeted him": not Xi
-                clause_subj = {tok_of[i].actor_id for i in syntax.covered(syntax.subjects(tok.head)) if i in tok_of}
+                verb = tok.head if tok.head.pos_ in ("VERB", "AUX") else tok.head.head  # "to him": the verb of "to"
+                heads = syntax.subjects(verb)
+                clause_subj = {tok_of[i].actor_id for i in syntax.covered(heads, with_appositions=True) if i in tok_of}
+                clause_subj |= {tok_of[i].actor_id for h in heads for i in (t.i for t in h.subtree)
+                                if i in tok_of and tok_of[i].kind == "person" and i < tok.i} if not clause_subj else set()
                 before = [m for m in before if not (m.start >= sent.start_char and m.actor_id in clause_subj)]
             same = [m for m in before if m.start >= sent.start_char]
             same_subj = [m for m in same if tok_of.get(_first_tok(sdoc, m)) is m and _first_tok(sdoc, m) in subj_toks]

@@ -26,8 +26,12 @@ NON_CORE = {"attendee", "courier", "speaker"}
 ORDINALS = {w: i for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
     "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(), 1)}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+ORDINALS.update({f"{t}{sep}{w}": n + i for t, n in _TENS.items() for sep in ("-", " ") for w, i in ORDINALS.items() if i < 10})
+ORDINALS.update({"thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70, "eightieth": 80,
+                 "ninetieth": 90, "hundredth": 100})
 MECHANISM = re.compile(
-    r"(?P<ord>\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS) + r")\s+(?:\w+\s+){0,2}?"
+    r"(?P<ord>\d+(?:st|nd|rd|th)|" + "|".join(sorted(ORDINALS, key=len, reverse=True)) + r")\s+(?:\w+\s+){0,2}?"
     r"(?P<unit>meeting|session|round|plenary session|plenary meeting|edition|summit|dialogue|consultations?)"
     r"(?:\s+of\s+(?:the\s+|their\s+|its\s+)?(?P<mech>[^,.;()]{3,120}?(?:dialogue mechanism|mechanism|dialogue|"
     r"commission|committee|consultations?|forum|summit|council|talks|meeting|conference|2\+2|representatives)"
@@ -39,6 +43,7 @@ GROUP = re.compile(r"\b(?:the two|both|the|two) (?:sides|parties|ruling parties|
 RULING = re.compile(r"\bruling[- ]part(?:y|ies)\b", re.I)
 EVENT_NOUN = re.compile(r"\b(?:summit|meeting|talks|visit|trip|call|conversation|session|round|dialogue|ceremony|"
                         r"conference|forum|election|inauguration|war|attack|signing)\b", re.I)
+DURING_MEETING = re.compile(r"\b(?:during|at) (?:a|the|their|his|her) (?:\w+ ){0,2}(?:meeting|talks)\b", re.I)
 TOPIC_VERBS = {"discuss", "exchange", "review", "address", "consult", "confer", "talk"}
 DAY_SHIFT = re.compile(r"\b(a|one|the|two|three) days? (after|before)\b", re.I)
 LIST_WORDS = {"of", "and", "the", "for", "de", "al", "el", "bin", "van", "von", "da", "and"}
@@ -157,6 +162,17 @@ class EventExtractor:
             seen_types.add(etype)
             for one in _split(ev, s.text):
                 out.append(self._finish(one, trig, s, ts, te, clause, sent_dates, para_date, ctx, actors))
+            if etype == "message" and DURING_MEETING.search(s.text):
+                courier = [p for p in ev.participants if p.role == "courier"]
+                recipient = [p for p in ev.participants if p.role == "recipient"]
+                if courier and recipient and "meeting" not in seen_types:
+                    # "X delivered a letter from Z to Y during a meeting": X and Y met
+                    met = Event(type="meeting", participants=[Participant(courier[0].actor, courier[0].actor_id, "participant"),
+                                                              Participant(recipient[0].actor, recipient[0].actor_id, "participant")],
+                                evidence=[Evidence(s.start, s.end, s.text)], format="in_person", trigger="during a meeting")
+                    met_trig = next(t for t in r["triggers"] if t["type"] == "meeting")
+                    out.append(self._finish(met, met_trig, s, ts, te, clause, sent_dates, para_date, ctx, actors))
+                    seen_types.add("meeting")
         return out
 
     def _finish(self, ev, trig, s, ts, te, clause, sent_dates, para_date, ctx, actors) -> Event:
@@ -252,8 +268,13 @@ class EventExtractor:
             ev.location = place
         elif how == "message":
             self._message_roles(ev, s, ms, left, right, ts, te, actors)
+            ev.participants = _drop_affiliations(ev.participants, actors)
             if not any(p.role == "sender" for p in ev.participants):
                 return None
+            countries = {actors[p.actor_id].country for p in ev.participants
+                         if p.role in ("sender", "recipient") and actors.get(p.actor_id) is not None}
+            if any(p.role == "recipient" for p in ev.participants) and len(countries) == 1 and None not in countries:
+                return None  # a letter from senators to their own secretary of state is not diplomacy
         elif how == "parties":  # agreement: its subjects ("the two sides" resolved by _sides), else objects
             for m in _side(left, near="end") or _side(right, near="start"):
                 ev.participants.append(Participant(actors[m.actor_id].name, m.actor_id, "participant"))
@@ -299,8 +320,13 @@ class EventExtractor:
             ev.location = place
         elif how == "message":
             self._message_roles(ev, s, ms, left, right, ts, te, actors)
+            ev.participants = _drop_affiliations(ev.participants, actors)
             if not any(p.role == "sender" for p in ev.participants):
                 return None
+            countries = {actors[p.actor_id].country for p in ev.participants
+                         if p.role in ("sender", "recipient") and actors.get(p.actor_id) is not None}
+            if any(p.role == "recipient" for p in ev.participants) and len(countries) == 1 and None not in countries:
+                return None  # a letter from senators to their own secretary of state is not diplomacy
         elif how == "parties":  # agreement
             group = GROUP.search(s.text)
             cands = _side(left, near="end") or _side(right, near="start")
@@ -333,7 +359,10 @@ class EventExtractor:
         persons = lambda xs: [m for m in xs if m.kind == "person"]
         if not sl and self._group_subject(a):  # "the two leaders", "the pair", "they"
             sl = [m for m in self._group_members(ms, ts) if m.actor_id not in {x.actor_id for x in sr}]
-        if not sl and (not a.subjects or (a.head is not None and a.head.pos_ == "NOUN")):
+        between = [o for o in a.objects if a.preps.get(o.i) == "between"]
+        if between and len(sr) >= 2:
+            return [], sr  # "talks between Russia and Ukraine": those two, whoever speaks of them
+        if not sl and how != "message" and (not a.subjects or (a.head is not None and a.head.pos_ == "NOUN")):
             # no subject, or a noun trigger whose clause subject is no actor ("Xi said
             # Wednesday's meeting with Putin ..."): the nearest person before the trigger
             sl = persons(left)[-1:]
