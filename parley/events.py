@@ -997,6 +997,8 @@ def _absorb(keep: Event, other: Event) -> None:
     if keep.type == "meeting" and other.type in ("call", "session"):
         keep.type, keep.format, keep.cameo, keep.plover = other.type, other.format, other.cameo, other.plover
         keep.mechanism, keep.ordinal = other.mechanism, other.ordinal
+        if keep.format in ("video", "phone"):
+            keep.location = other.location
     roles = {p.actor_id: p for p in keep.participants}
     for p in other.participants:
         q = roles.get(p.actor_id)
@@ -1011,7 +1013,8 @@ def _absorb(keep: Event, other: Event) -> None:
     if (keep.date_precision != "day" or keep.date_basis in ("published", "inferred")) and other.date \
             and other.date_precision == "day" and other.date_basis in ("explicit", "relative"):
         keep.date, keep.date_precision, keep.date_basis = other.date, other.date_precision, other.date_basis
-    if not keep.location.venue and other.location.venue or not keep.location.city and other.location.city:
+    remote = keep.format in ("video", "phone", "written")
+    if not remote and (not keep.location.venue and other.location.venue or not keep.location.city and other.location.city):
         keep.location = other.location
     keep.format = keep.format or other.format
     keep.mechanism = keep.mechanism or other.mechanism
