@@ -273,12 +273,7 @@ class Store:
         if status:
             where.append("e.status = ?")
             params.append(status)
-        if since:
-            where.append("e.date >= ?")
-            params.append(since)
-        if until:
-            where.append("e.date <= ? || '~'")
-            params.append(until)
+        _date_range(where, params, "e.date", since, until)
         if series:
             where.append("(e.series_id = ? OR e.mechanism ILIKE ?)")
             params += [series, f"%{series}%"]
@@ -363,12 +358,7 @@ class Store:
         if topic:
             where.append("p.topic = ?")
             params.append(topic)
-        if since:
-            where.append("p.date >= ?")
-            params.append(since)
-        if until:
-            where.append("p.date <= ? || '~'")
-            params.append(until)
+        _date_range(where, params, "p.date", since, until)
         return self._rows(
             "SELECT p.date, a.name AS speaker, p.speaker_id, p.topic, p.stance, p.quote, p.text, p.document_id,"
             " d.source, d.title, d.outlet FROM positions p JOIN actors a ON a.id = p.speaker_id"
@@ -429,6 +419,16 @@ class Store:
         for n in nodes.values():
             n["kind"], n["country"] = kinds.get(n["id"], (None, None))
         return sorted(nodes.values(), key=lambda n: n["id"]), sorted(edges.values(), key=lambda e: (e["source"], e["target"]))
+
+
+def _date_range(where: list, params: list, column: str, since: Optional[str], until: Optional[str]) -> None:
+    """Filter an ISO date column; "until 2024-05-16" keeps "2024-05" and "2024" too ('~' sorts last)."""
+    if since:
+        where.append(f"{column} >= ?")
+        params.append(since)
+    if until:
+        where.append(f"{column} <= ? || '~'")
+        params.append(until)
 
 
 def _ranges(nums: list[int]) -> str:
