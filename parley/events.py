@@ -230,6 +230,58 @@ class EventExtractor:
             ev.mechanism = re.sub(r"^(?:the)\s+", "", mech, flags=re.I)
             ev.participants = self._session_parties(s, ms, actors, mm, ctx)
             return ev if ev.participants else None
+        if how in ("mutual", "host_guest"):
+            subj = _side(left, near="end")
+            obj = [m for m in _side(right, near="start") if m.actor_id not in {x.actor_id for x in subj}]
+            if not subj and not obj:
+                return None
+            ev._sides = ({m.actor_id for m in subj}, {m.actor_id for m in obj})
+            guest_ids = {m.actor_id for m in obj + subj if self._is_guest(m, s)}
+            for m in subj:
+                role = "host" if how == "host_guest" else ("guest" if m.actor_id in guest_ids else "participant")
+                ev.participants.append(Participant(actors[m.actor_id].name, m.actor_id, role))
+            for m in obj:
+                role = "guest" if how == "host_guest" else ("guest" if m.actor_id in guest_ids else "participant")
+                ev.participants.append(Participant(actors[m.actor_id].name, m.actor_id, role))
+            if guest_ids and how == "mutual":
+                for p in ev.participants:
+                    if p.role == "participant":
+                        p.role = "host"
+            if etype == "call":
+                for p in ev.participants:
+                    p.role = "participant"
+            ev.participants = _drop_affiliations(ev.participants, actors)
+            if len({p.actor_id for p in ev.participants}) < 2:
+                return None
+        elif how == "visitor":
+            persons = [m for m in left if m.kind == "person"]
+            if not persons:
+                return None
+            v = persons[-1]
+            ev.participants.append(Participant(actors[v.actor_id].name, v.actor_id, "visitor"))
+            place = self._place_after(s, te) or self._place_in(s) or self._dateline_location(ctx)
+            if place is None:
+                return None
+            home = actors[v.actor_id].country if actors.get(v.actor_id) else None
+            if home and place.country == home:
+                return None  # travel at home is not a diplomatic visit
+            ev.location = place
+        elif how == "message":
+            self._message_roles(ev, s, ms, left, right, ts, te, actors)
+            ev.participants = _drop_affiliations(ev.participants, actors)
+            if not any(p.role == "sender" for p in ev.participants):
+                return None
+            countries = {actors[p.actor_id].country for p in ev.participants
+                         if p.role in ("sender", "recipient") and actors.get(p.actor_id) is not None}
+            if any(p.role == "recipient" for p in ev.participants) and len(countries) == 1 and None not in countries:
+                return None  # a letter from senators to their own secretary of state is not diplomacy
+        elif how == "parties":  # agreement: its subjects ("the two sides" resolved by _sides), else objects
+            for m in _side(left, near="end") or _side(right, near="start"):
+                ev.participants.append(Participant(actors[m.actor_id].name, m.actor_id, "participant"))
+            ev.participants = _drop_affiliations(ev.participants, actors)
+            if len({p.actor_id for p in ev.participants}) < 2:
+                return None  # an agreement has at least two parties
+        return ev if ev.participants else None
 
     def _sides(self, ms, ts, te, how):
         """Mentions on the subject and object side of a trigger: by syntax, else by position."""
