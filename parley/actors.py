@@ -23,7 +23,7 @@ PERSON_TITLES = re.compile(
     r"[Mm]inister of [A-Z][\w ]{3,30}?|[Kk]ing|[Qq]ueen|[Ee]mir|[Cc]rown [Pp]rince|[Ll]eader|[Ss]ecretary-[Gg]eneral|"
     r"[Gg]eneral [Ss]ecretary|[Cc]hairman|[Cc]hairwoman|[Cc]hair|[Ss]peaker|[Aa]mbassador|[Ee]nvoy|[Mm]inister)\s*$")
 TITLE_ONLY = re.compile(
-    r"\b(?:the\s+)?(?P<country>[A-Z][\w.\-]+(?:\s+[A-Z][\w.\-]+)?)(?:'s)?\s+"
+    r"\b(?:the\s+)?(?P<country>[A-Z][\w.\-]+(?: [A-Z][\w.\-]+)?)(?:['’]s)? "
     r"(?P<title>president|premier|prime minister|chancellor|foreign minister|foreign secretary|"
     r"secretary of state|defen[cs]e minister|defen[cs]e secretary|leader|king|emir|counterpart|head of state)"
     r"\b(?!\s+[A-Z])")
@@ -167,7 +167,11 @@ class Resolver:
                     taken.append((tok.idx, tok.idx + len(tok)))
         # Offices without a name: "the Russian president" at the document's date.
         for m in TITLE_ONLY.finditer(doc.text):
-            if _overlaps(m.start(), m.end(), taken):
+            # "Russia's foreign minister": the country named in the title is part of it
+            inner = [x for x in found if m.start("country") <= x.start and x.end <= m.end("country")
+                     and x.kind == "country"]
+            outer = [(a, b) for a, b in taken if not any(a == x.start and b == x.end for x in inner)]
+            if _overlaps(m.start(), m.end(), outer):
                 continue
             iso = kb.country_of(m.group("country"))
             title = norm(m.group("title"))
@@ -186,6 +190,9 @@ class Resolver:
             if len(pick) == 1:
                 a = pick[0]
                 actors[a.id] = a
+                for x in inner:
+                    found.remove(x)
+                    taken.remove((x.start, x.end))
                 found.append(Mention(m.start(), m.end(), m.group(0), a.id, "person", "title"))
                 taken.append((m.start(), m.end()))
         found.sort(key=lambda m: m.start)
