@@ -111,7 +111,7 @@ class Resolver:
             if len(name.split()) < 2 or not name[:1].isupper() or norm(name) in excluded:
                 continue
             if kb.place(name) or kb.country_of(name) or kb.outlet(name):
-                continue  # NER calls some places and outlets persons ("Nusa Dua")
+                continue  # NER calls some places and outlets persons
             if any(norm(name) == norm(a) for a in authors):
                 continue
             known = kb.strong.get(norm(name))
@@ -125,7 +125,7 @@ class Resolver:
             a = actors[aid]
             found.append(Mention(ent.start_char, ent.end_char, ent.text, aid, "person", "ner"))
             taken.append((ent.start_char, ent.end_char))
-        # Names NER misses or calls organisations ("the Minister for Trade Mark Vaile"):
+        # Names NER misses or calls organisations ("the Minister for Ports Anna Berg"):
         # a known first name followed by a capitalised surname.
         given = kb.given_names
         for i, tok in enumerate(doc[:-1]):
@@ -200,7 +200,7 @@ class Resolver:
         return found, actors
 
     def _join_split_names(self, found: list, text: str, actors: dict) -> list:
-        """"Abdel Fattah" (NER) + "el-Sissi" (surname of a known person): one mention of him."""
+        """A first name found by NER followed by the surname of a known person: one mention of them."""
         out: list[Mention] = []
         for m in found:
             prev = out[-1] if out else None
@@ -290,7 +290,7 @@ def resolve_pronouns(sdoc, mentions: list[Mention], actors: dict) -> list[Mentio
             if g is None or tok.pos_ != "PRON" or (tok.lower_ == "her" and tok.dep_ == "poss"):
                 continue
             before = [m for m in persons + added if m.end <= tok.idx]
-            if tok.dep_ in ("dobj", "pobj", "dative"):  # "Xi greeted him": not Xi
+            if tok.dep_ in ("dobj", "pobj", "dative"):  # "Rutte thanked him": not Rutte
                 verb = tok.head if tok.head.pos_ in ("VERB", "AUX") else tok.head.head  # "to him": the verb of "to"
                 heads = syntax.subjects(verb)
                 clause_subj = {tok_of[i].actor_id for i in syntax.covered(heads, with_appositions=True) if i in tok_of}

@@ -46,7 +46,7 @@ EVENT_NOUN = re.compile(r"\b(?:summit|meeting|talks|visit|trip|call|conversation
 DURING_MEETING = re.compile(r"\b(?:during|at) (?:a|the|their|his|her) (?:\w+ ){0,2}(?:meeting|talks)\b", re.I)
 TOPIC_VERBS = {"discuss", "exchange", "review", "address", "consult", "confer", "talk"}
 DAY_SHIFT = re.compile(r"\b(a|one|the|two|three) days? (after|before)\b", re.I)
-LIST_WORDS = {"of", "and", "the", "for", "de", "al", "el", "bin", "van", "von", "da", "and"}
+LIST_WORDS = {"of", "and", "the", "for", "de", "al", "el", "bin", "van", "von", "da"}
 REPORTED = re.compile(r"\b(?:said|says|announced|announces|told|reported|reports|stated|confirmed|quoted)\b", re.I)
 INNER_DATELINE = re.compile(r"\b[A-Z]{3,}(?: [A-Z]{3,})?, [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})? \([A-Z][\w ]{1,30}\) ?(?:--|—|–)")
 FUTURE = re.compile(r"(?:\b|(?<=[a-z]))will(?= (?:\w+ )?(?:visit|travel|meet|hold|attend|go|be|make|pay|host|sign|speak|call|arrive|head)\b)|\b(?:will|shall|is to|are to|plans? to|planning to|scheduled|expected to|set to|next)\b", re.I)
@@ -95,12 +95,12 @@ class EventExtractor:
         self.kb = kb or KB.load()
 
     def extract(self, sentences: list[Sentence], mentions: list[Mention], actors: dict,
-                ctx: Context, sdoc=None) -> list[Event]:
+                ctx: Context, sdoc=None, tokens: Optional[dict] = None) -> list[Event]:
         self.sdoc = sdoc
         self._located: list[Event] = []
         self._events: list[Event] = []
         self._mentions, self._actors = mentions, actors
-        self._toks = mention_tokens(sdoc, mentions) if sdoc is not None else {}
+        self._toks = tokens if tokens is not None else (mention_tokens(sdoc, mentions) if sdoc is not None else {})
         by_sent: dict[int, list[Mention]] = {}
         for m in mentions:
             by_sent.setdefault(m.sent, []).append(m)
@@ -140,7 +140,7 @@ class EventExtractor:
             if how != "attend" and etype in seen_types and (etype != "meeting" or not DAY_SHIFT.search(s.text)):
                 continue  # one event of a type per sentence, unless it speaks of two days
             if etype in ("meeting", "call") and ("session" in seen_types or _in_mechanism(s.text, m.start())):
-                continue  # "the 9th meeting of the dialogue was held via video" is the session itself
+                continue  # "the 4th session of the commission, held online": the session itself
             ts, te = s.start + m.start(), s.start + m.end()
             clause = s.text[max(0, m.start() - 60):m.start()]
             clause = re.split(r"[;:]|,\s+(?:but|while|and)\s+", clause)[-1]
@@ -149,7 +149,7 @@ class EventExtractor:
             if NOT_EVENT.search(s.text[max(0, m.start() - 40):m.start()]):
                 continue  # "the 20th anniversary of the signing of the treaty" names a past event
             if r["hypothetical"].search(clause):
-                continue  # "urged Modi to sign", "is open to discussing": wished for, not done
+                continue  # "urged them to sign", "is open to talks": wished for, not done
             if how == "attend":
                 self._attend(ms, ts, previous, s)
                 continue
@@ -220,7 +220,7 @@ class EventExtractor:
                 return None
             mech = mm.group("mech")
             if not mech and re.search(r"\b(?:their|its)\s+$", s.text[max(0, mm.start() - 8):mm.start()]):
-                mech = self._subject_phrase(ts, te)  # "The Special Representatives ... met for their 22nd meeting"
+                mech = self._subject_phrase(ts, te)  # "The joint commission met for its 7th session"
             if not mech:
                 return None
             mech = MECH_STOP.sub("", mech.strip())  # "... Representatives since Xi and Modi held ..."
@@ -274,7 +274,7 @@ class EventExtractor:
             countries = {actors[p.actor_id].country for p in ev.participants
                          if p.role in ("sender", "recipient") and actors.get(p.actor_id) is not None}
             if any(p.role == "recipient" for p in ev.participants) and len(countries) == 1 and None not in countries:
-                return None  # a letter from senators to their own secretary of state is not diplomacy
+                return None  # a letter from lawmakers to their own minister is not diplomacy
         elif how == "parties":  # agreement: its subjects ("the two sides" resolved by _sides), else objects
             for m in _side(left, near="end") or _side(right, near="start"):
                 ev.participants.append(Participant(actors[m.actor_id].name, m.actor_id, "participant"))
@@ -312,7 +312,7 @@ class EventExtractor:
             sr = [m for m in persons(right) if self._same_clause(te, m)][:1]
             if not sr and a.head is not None and a.head.lemma_ in ("meet", "receive", "host", "welcome", "greet") \
                     and any(o.pos_ == "NOUN" and o.dep_ == "dobj" for o in a.objects):
-                self._no_object = True  # "met the press", "received a red-carpet welcome": nobody met
+                self._no_object = True  # "met reporters", "received a warm welcome": nobody met
         elif not a.objects:
             sr = persons(right)
         if not sl and self._group_subject(a):
@@ -383,8 +383,8 @@ class EventExtractor:
         for h in heads:
             found = [m for m in ms if self._toks.get(id(m), set()) & syntax.covered([h])]
             if not any(m.kind == "person" for m in found):
-                # "my colleague, the Minister for Trade Mark Vaile"; "United Russia chairman and
-                # Deputy Chairman of the Security Council Dmitry Medvedev": the person in apposition
+                # "my colleague, the Minister for Ports Anna Berg"; "party leader and deputy
+                # speaker Anna Berg": the person in apposition
                 wider = [m for m in ms if self._toks.get(id(m), set()) & syntax.covered([h], with_appositions=True)]
                 wider += [m for m in ms if m.kind == "person" and self._toks.get(id(m), set()) & _subtree_np(h)]
                 if any(m.kind == "person" for m in wider) or not found:
@@ -460,12 +460,11 @@ class EventExtractor:
         tail = re.split(r"\s(?:was|were|is|are|has|have|which|that)\s|[;:]", s.text[span_e - s.start:span_e - s.start + 140])[0]
         inside = [m for m in ms if span_s <= m.start and m.end <= span_e + len(tail)]
         out = []
-        if self.sdoc is not None:  # "Doval and Wang held the 21st round of talks": the people who held it
+        if self.sdoc is not None:  # "Berg and Sato held the 4th round of talks": the people who held it
             a = syntax.arguments(self.sdoc, span_s, span_e)
             people = [m for m in self._covered(ms, a.subjects) if m.kind == "person"]
             if people:
-                self._last_parties = [Participant(actors[m.actor_id].name, m.actor_id, "participant") for m in people]
-                return list(self._last_parties)
+                return [Participant(actors[m.actor_id].name, m.actor_id, "participant") for m in people]
         if RULING.search(mm.group(0)):
             for m in inside:
                 if m.kind == "country":
@@ -478,7 +477,7 @@ class EventExtractor:
                     out.append(Participant(actors[m.actor_id].name, m.actor_id, "participant"))
         if not out and self.sdoc is not None:  # "the CPC and United Russia held the tenth session of their dialogue"
             a = syntax.arguments(self.sdoc, span_s, span_e)
-            subj = self._covered(ms, a.subjects) or [  # "The Special Representatives of India and China"
+            subj = self._covered(ms, a.subjects) or [  # "The border commissioners of Peru and Chile"
                 m for m in ms if any(self._toks.get(id(m), set()) & _subtree_np(t) for t in a.subjects)]
             people = [m for m in subj if m.kind == "person"]
             for m in people or subj:
@@ -488,7 +487,6 @@ class EventExtractor:
             if p.actor_id not in seen:
                 seen.add(p.actor_id)
                 uniq.append(p)
-        self._last_parties = uniq
         return uniq
 
     def _ruling_party(self, country_actor_id, ctx):
@@ -501,7 +499,7 @@ class EventExtractor:
         return None
 
     def _lead(self, ms, ts, previous, s, actors) -> None:
-        """"Doval headed the Indian side": the heads of delegations take the place of their countries."""
+        """"Sato headed the Japanese side": the heads of delegations take the place of their countries."""
         target = next((e for e in reversed(previous) if e.type in ("session", "meeting")), None)
         if target is None:
             return
@@ -561,7 +559,7 @@ class EventExtractor:
     def _date(self, ev, s, ts, sent_dates, para_date, ctx) -> None:
         shift = DAY_SHIFT.search(s.text[max(0, ts - s.start - 60):ts - s.start])
         base = [d for d in sent_dates if d[1].precision == "day"]
-        if shift and base:  # "signed on Tuesday, a day after the pair spent hours in talks"
+        if shift and base:  # "signed on Friday, a day after the two held talks"
             n = {"a": 1, "one": 1, "the": 1, "two": 2, "three": 3}[shift.group(1).lower()]
             d0 = dates_mod.parse_date(base[0][1].date)
             d0 += timedelta(days=-n if shift.group(2).lower() == "after" else n)
@@ -600,8 +598,8 @@ class EventExtractor:
 
     def _attached_dates(self, s: Sentence, ts: int, sent_dates: list) -> list:
         """The sentence's dates that belong to this trigger: by the parse, the dates whose
-        clause is the trigger's ("Lavrov, who arrived on Monday, met Wang on Tuesday": Tuesday);
-        else those with no other event named between them ("hosted Wang for the talks, the
+        clause is the trigger's ("Berg, who landed on Monday, met Sato on Tuesday": Tuesday);
+        else those with no other event named between them ("hosted Sato for the talks, the
         first since the summit ... in October")."""
         if self.sdoc is not None and sent_dates:
             verb = _clause_verb(syntax.head_token(self.sdoc, ts, ts + 1))
@@ -668,7 +666,7 @@ class EventExtractor:
 
     def _place_in(self, s: Sentence) -> Optional[Location]:
         """A city or venue the sentence names ("held talks with Xi in Kazan, after he arrived in the
-        capital of Tatarstan")."""
+        capital of the region")."""
         for m in re.finditer(r"\b(?:in|at)\s+((?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,4})", s.text):
             loc = self._place(m.group(1))
             if loc and (loc.city or loc.venue):
@@ -726,7 +724,7 @@ class EventExtractor:
                     ev.location = Location(city=p.city or p.name, country=p.country)
 
     def _ner_place(self, s: Sentence) -> Optional[Location]:
-        """A place the knowledge base does not know: "held ... in Chushul" (NER GPE/LOC)."""
+        """A place the knowledge base does not know: "held ... in a border town NER knows" (NER GPE)."""
         span = self.sdoc.char_span(s.start, s.end, alignment_mode="expand")
         if span is None:
             return None

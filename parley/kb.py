@@ -188,7 +188,7 @@ class KB:
         return self._given
 
     def fuzzy_person(self, name: str) -> Optional[str]:
-        """A known person whose name or alias is a near spelling of this one ("el-Sissi")."""
+        """A known person whose name or alias is a near spelling of this one (a doubled letter, a dropped accent)."""
         from rapidfuzz import fuzz
 
         if not hasattr(self, "_by_first"):

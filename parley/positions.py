@@ -151,7 +151,7 @@ class PositionExtractor:
         if after and after[0].start - (s.start + v.end()) < 40:
             return after[0]
         if before:
-            # "China stands ready to ..." inside a person's statement stays theirs
+            # "Chile is willing to ..." inside a person's statement stays theirs
             return current if current is not None and current.kind == "person" else before[-1]
         return None
 
@@ -208,7 +208,7 @@ class PositionExtractor:
         if persons:
             return persons[0]
         if hits:
-            # "China stands ready to ..." inside a person's statement stays theirs
+            # "Chile is willing to ..." inside a person's statement stays theirs
             return current if current is not None and current.kind == "person" else hits[0]
         return current if current is not None else None
 

@@ -21,7 +21,6 @@ FOLDER_EXT = {".txt", ".text", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".n
 HTML_EXT = {".html", ".htm", ".xhtml"}
 JSON_EXT = {".json"}
 JSONL_EXT = {".jsonl", ".ndjson"}
-KNOWN_EXT = TEXT_EXT | HTML_EXT | JSON_EXT | JSONL_EXT
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 TEXT_FIELDS = ("text", "content", "body", "article", "maintext")

@@ -248,12 +248,11 @@ class Store:
     def _actor_ids(self, name: str) -> list[str]:
         """Actor ids for a name, alias or id (case-insensitive)."""
         rows = self.con.execute(
-            "SELECT id, aliases FROM actors WHERE id = ? OR lower(name) = lower(?) OR aliases ILIKE ?",
+            "SELECT id, name, aliases FROM actors WHERE id = ? OR lower(name) = lower(?) OR aliases ILIKE ?",
             [name, name, f"%{json.dumps(name)[1:-1]}%"]).fetchall()
-        out = []
-        for aid, aliases in rows:
-            if aid == name or name.lower() in [a.lower() for a in json.loads(aliases or "[]")] or True:
-                out.append(aid)
+        key = name.lower()
+        out = [aid for aid, nm, aliases in rows  # the ILIKE finds candidates; keep exact alias matches
+               if aid == name or nm.lower() == key or key in (a.lower() for a in json.loads(aliases or "[]"))]
         return out or [name]
 
     def events(self, actor: Optional[str] = None, type: Optional[str] = None, since: Optional[str] = None,

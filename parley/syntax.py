@@ -64,7 +64,7 @@ def subjects(tok, depth: int = 0) -> list:
     for c in tok.children:
         if c.dep_ in SUBJ_DEPS:
             if c.lower_ in RELATIVE and tok.dep_ in ("relcl", "acl") and tok.head is not tok:
-                return with_conjuncts(tok.head)  # "Xi, who had just arrived": Xi
+                return with_conjuncts(tok.head)  # "Berg, who had landed": Berg
             if _dateline_word(c):  # "OSLO, June 3 -- Norway and Finland held": the parse makes
                 apps = [a for a in c.children if a.dep_ == "appos"]  # the dateline the subject
                 found.extend(x for a in apps for x in with_conjuncts(a))
@@ -75,7 +75,7 @@ def subjects(tok, depth: int = 0) -> list:
     if found:
         return found
     if tok.dep_ in ("relcl", "acl") and tok.head is not tok:
-        return with_conjuncts(tok.head)  # "Xi, who had just arrived in Moscow"
+        return with_conjuncts(tok.head)  # "Berg, who had landed in Lima"
     if tok.dep_ in CLIMB_DEPS and tok.head is not tok:
         return subjects(tok.head, depth + 1)
     if tok.dep_ in ("dobj", "attr", "pobj", "prep", "nsubj") and tok.head is not tok and tok.pos_ in ("NOUN", "ADP", "PROPN"):
@@ -125,7 +125,7 @@ def covered(tokens: list, with_appositions: bool = False) -> set:
     """All token indices of the noun phrases headed by these tokens.
 
     With ``with_appositions``, a phrase's appositions count too ("my colleague, the
-    Minister for Trade Mark Vaile"): used when the core phrase names no actor.
+    Minister for Ports Anna Berg"): used when the core phrase names no actor.
     """
     out: set = set()
     for t in tokens:
