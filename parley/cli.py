@@ -79,6 +79,8 @@ def event_filters(fn):
     fn = click.option("--between", nargs=2, default=None, metavar="A B", help="Only events with both actors.")(fn)
     fn = click.option("--series", default=None, help="Only sessions of this mechanism (name or series id).")(fn)
     fn = click.option("-q", "--query", "q", default=None, help="Only events whose evidence contains this text.")(fn)
+    fn = click.option("--country", default=None,
+                      help="Only events held in, or with a participant of, this country (name or ISO3 code).")(fn)
     return fn
 
 
@@ -192,13 +194,13 @@ def _stem(source: str, names: dict) -> str:
 @event_filters
 @output_options
 @errors_as_messages
-def events(db, actor, etype, since, until, status, limit, between, series, q, fmt, as_json, as_csv, as_nl):
+def events(db, actor, etype, since, until, status, limit, between, series, q, country, fmt, as_json, as_csv, as_nl):
     """Events in the database (one per real event), with participants, evidence and sources."""
     from .store import Store
 
     with Store(db, read_only=True) as store:
         rows = store.events(actor=actor, type=etype, since=since, until=until, status=status, limit=limit,
-                            between=between, series=series, q=q)
+                            between=between, series=series, q=q, country=country)
     fmt = pick_format(fmt, as_json, as_csv, as_nl)
     click.echo(render(rows, fmt, columns=EVENT_COLUMNS, table_rows=[_short(e) for e in rows], title="events"))
 
@@ -225,13 +227,14 @@ def _short(e: dict) -> dict:
 @event_filters
 @output_options
 @errors_as_messages
-def timeline(db, actor, etype, since, until, status, limit, between, series, q, fmt, as_json, as_csv, as_nl):
+def timeline(db, actor, etype, since, until, status, limit, between, series, q, country, fmt, as_json, as_csv,
+             as_nl):
     """The events in date order, one line each (occurred events unless --status says otherwise)."""
     from .store import Store
 
     with Store(db, read_only=True) as store:
         rows = store.events(actor=actor, type=etype, since=since, until=until, status=status or "occurred",
-                            limit=limit, between=between, series=series, q=q)
+                            limit=limit, between=between, series=series, q=q, country=country)
     fmt = pick_format(fmt, as_json, as_csv, as_nl)
     short = [_short(e) for e in rows]
     cols = ["date", "type", "participants", "location", "format", "mechanism", "sources"]

@@ -255,16 +255,12 @@ class Store:
                if aid == name or nm.lower() == key or key in (a.lower() for a in json.loads(aliases or "[]"))]
         return out or [name]
 
-    def events(self, actor: Optional[str] = None, type: Optional[str] = None, since: Optional[str] = None,
-               until: Optional[str] = None, status: Optional[str] = None, limit: Optional[int] = None,
-               between: Optional[tuple] = None, series: Optional[str] = None, q: Optional[str] = None,
-               ids: Optional[list] = None, offset: int = 0) -> list[dict]:
-        """Canonical events (one per real event) with participants, evidence and sources."""
+    def _event_filter(self, actor=None, type=None, since=None, until=None, status=None, between=None,
+                      series=None, q=None, ids=None, country=None, mechanism=None) -> tuple[list, list]:
+        """The WHERE clauses (on events ``e``) and parameters for the event filters."""
         where, params = [], []
         if ids is not None:
-            if not ids:
-                return []
-            where.append(f"e.id IN ({','.join('?' * len(ids))})")
+            where.append(f"e.id IN ({','.join('?' * len(ids))})" if ids else "false")
             params += list(ids)
         if type:
             where.append("e.type = ?")
@@ -276,16 +272,50 @@ class Store:
         if series:
             where.append("(e.series_id = ? OR e.mechanism ILIKE ?)")
             params += [series, f"%{series}%"]
+        if mechanism:
+            where.append("e.mechanism ILIKE ?")
+            params.append(f"%{mechanism}%")
         if q:
-            where.append("e.id IN (SELECT x.event_id FROM extractions x JOIN evidence v ON v.owner_id = x.id"
-                         " WHERE v.text ILIKE ?) OR e.mechanism ILIKE ?")
+            where.append("(e.id IN (SELECT x.event_id FROM extractions x JOIN evidence v ON v.owner_id = x.id"
+                         " WHERE v.text ILIKE ?) OR e.mechanism ILIKE ?)")
             params += [f"%{q}%", f"%{q}%"]
+        if country:  # held there, or with a participant of that country (name, demonym or ISO3 code)
+            iso = _iso3(country)
+            where.append("(e.country = ? OR e.id IN (SELECT p.event_id FROM participants p JOIN actors a"
+                         " ON a.id = p.actor_id WHERE a.country = ?))")
+            params += [iso, iso]
         for name in ([actor] if actor else []) + list(between or []):
             aids = self._actor_ids(name)
             where.append(f"e.id IN (SELECT event_id FROM participants WHERE actor_id IN ({','.join('?' * len(aids))}))")
             params += aids
+        return where, params
+
+    def count_events(self, **filters) -> int:
+        """How many events the filters of ``events()`` select (for paging)."""
+        where, params = self._event_filter(**filters)
+        sql = "SELECT count(*) FROM events e" + (" WHERE " + " AND ".join(where) if where else "")
+        return self.con.execute(sql, params).fetchone()[0]
+
+    def events(self, actor: Optional[str] = None, type: Optional[str] = None, since: Optional[str] = None,
+               until: Optional[str] = None, status: Optional[str] = None, limit: Optional[int] = None,
+               between: Optional[tuple] = None, series: Optional[str] = None, q: Optional[str] = None,
+               ids: Optional[list] = None, offset: int = 0, country: Optional[str] = None,
+               mechanism: Optional[str] = None, sort: str = "date") -> list[dict]:
+        """Canonical events (one per real event) with participants, evidence and sources.
+
+        ``sort`` is a column (date, type, sources, confidence), "-" first for descending."""
+        if ids is not None and not ids:
+            return []
+        where, params = self._event_filter(actor=actor, type=type, since=since, until=until, status=status,
+                                           between=between, series=series, q=q, ids=ids, country=country,
+                                           mechanism=mechanism)
+        desc = sort.startswith("-")
+        column = _SORTS.get(sort.lstrip("-"))
+        if column is None:
+            raise ValueError(f"cannot sort by {sort!r}; one of: {', '.join(_SORTS)}")
+        order = f"{column} {'DESC' if desc else 'ASC'} NULLS LAST, e.date, e.type, e.id"
         sql = ("SELECT e.* FROM events e" + (" WHERE " + " AND ".join(where) if where else "")
-               + " ORDER BY e.date NULLS LAST, e.type, e.id"
+               + f" ORDER BY {order}"
                + (f" LIMIT {int(limit)}" if limit else "") + (f" OFFSET {int(offset)}" if offset else ""))
         events = self._rows(sql, params)
         if not events:
@@ -430,6 +460,16 @@ def _date_range(where: list, params: list, column: str, since: Optional[str], un
         params.append(until)
 
 
+def _iso3(country: str) -> str:
+    """"China", "Chinese", "chn" -> "CHN" (the code stored on events and actors)."""
+    from .kb import KB
+
+    text = country.strip()
+    if len(text) == 3 and text.isalpha() and text.upper() in KB.load().countries:
+        return text.upper()
+    return KB.load().country_of(text) or text
+
+
 def _ranges(nums: list[int]) -> str:
     """[1, 2, 3, 5] -> "1–3, 5"."""
     out, start, prev = [], None, None
@@ -443,6 +483,9 @@ def _ranges(nums: list[int]) -> str:
             start = prev = n
     return ", ".join(x for x in out if x != "None")
 
+
+_SORTS = {"date": "e.date", "type": "e.type", "sources": "e.n_sources", "confidence": "e.confidence",
+          "mechanism": "e.mechanism"}
 
 _ROLE_ORDER = {"host": 0, "sender": 0, "visitor": 0, "participant": 1, "guest": 1, "recipient": 1,
                "courier": 2, "speaker": 3, "attendee": 4}
