@@ -3,7 +3,7 @@
     import parley
     x = parley.extract(text, published="2024-12-13")   # one document -> Extraction
     with parley.open("parley.duckdb") as db:           # the store
-        db.events(actor="Xi Jinping", type="meeting")
+        db.events(actor="Xi Jinping", type="meeting").to_pandas()
 """
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ def extract(text: str, published: Optional[str] = None, title: Optional[str] = N
 
 
 def open(path: Optional[str] = None, read_only: bool = False):  # noqa: A001 - the natural name, as sqlite3
-    """Open (or create) a parley database; use as a context manager."""
-    from .store import Store
+    """Open (or create) a parley database; use as a context manager. Queries return dataclasses
+    (``Results`` lists with ``.to_pandas()`` and ``.to_arrow()``); ``db.store`` answers with dicts."""
+    from .api import Database
 
-    return Store(path, read_only=read_only)
+    return Database(path, read_only=read_only)

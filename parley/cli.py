@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .errors import ParleyError
-from .output import FORMATS, default_format, render
+from .output import FORMATS, default_format, event_row, render
 
 PARTIAL = 3
 
@@ -202,24 +202,10 @@ def events(db, actor, etype, since, until, status, limit, between, series, q, co
         rows = store.events(actor=actor, type=etype, since=since, until=until, status=status, limit=limit,
                             between=between, series=series, q=q, country=country)
     fmt = pick_format(fmt, as_json, as_csv, as_nl)
-    click.echo(render(rows, fmt, columns=EVENT_COLUMNS, table_rows=[_short(e) for e in rows], title="events"))
+    click.echo(render(rows, fmt, columns=EVENT_COLUMNS, table_rows=[event_row(e) for e in rows], title="events"))
 
 
 EVENT_COLUMNS = ["date", "type", "participants", "location", "format", "status", "mechanism", "sources", "id"]
-
-
-def _short(e: dict) -> dict:
-    loc = e["location"]
-    place = ", ".join(x for x in (loc.get("venue"), loc.get("city"), loc.get("country")) if x)
-    mech = e.get("mechanism") or ""
-    if e.get("ordinal"):
-        mech = f"{e['ordinal']}. {mech}"
-    return {
-        "date": e["date"] or "?", "type": e["type"],
-        "participants": "; ".join(f"{p['actor']} ({p['role']})" for p in e["participants"]),
-        "location": place, "format": e["format"] or "", "status": e["status"], "mechanism": mech,
-        "sources": e.get("n_sources") or len(e.get("sources") or []), "id": e["id"],
-    }
 
 
 @cli.command()
@@ -236,7 +222,7 @@ def timeline(db, actor, etype, since, until, status, limit, between, series, q, 
         rows = store.events(actor=actor, type=etype, since=since, until=until, status=status or "occurred",
                             limit=limit, between=between, series=series, q=q, country=country)
     fmt = pick_format(fmt, as_json, as_csv, as_nl)
-    short = [_short(e) for e in rows]
+    short = [event_row(e) for e in rows]
     cols = ["date", "type", "participants", "location", "format", "mechanism", "sources"]
     click.echo(render(short if fmt in ("json", "nl") else rows, fmt, columns=cols, table_rows=short,
                       title="timeline"))
@@ -286,7 +272,7 @@ def show(event_id, db, fmt):
     if fmt == "json":
         click.echo(json.dumps(ev, indent=2, ensure_ascii=False, default=str))
         return
-    s = _short(ev)
+    s = event_row(ev)
     click.echo(f"{ev['id']}  {s['date']}  {ev['type']}  {ev['status']}  ({ev['n_sources']} source(s))")
     click.echo(f"  participants: {s['participants']}")
     if s["location"]:
@@ -392,6 +378,25 @@ def network(db, since, until, fmt, output):
         click.echo(f"{len(nodes)} actors, {len(edges)} ties written to {output}", err=True)
     else:
         click.echo(text)
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--write-token", envvar="PARLEY_WRITE_TOKEN", default=None,
+              help="Allow writes (POST /api/documents) to requests bearing this token; read-only without it.")
+@click.option("--max-body", default=2_000_000, show_default=True, type=int, help="Largest request body, in bytes.")
+@errors_as_messages
+def serve(db, host, port, write_token, max_body):
+    """Serve the REST API (/api, OpenAPI at /api/openapi.json) and the web app."""
+    from .server import serve as run
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"parley: serving on {host}, reachable from other machines", err=True)
+    click.echo(f"parley: http://{'[' + host + ']' if ':' in host else host}:{port}/ "
+               f"({'writable with the token' if write_token else 'read-only'})", err=True)
+    run(db, host, port, write_token, max_body)
 
 
 @cli.command("eval")

@@ -57,8 +57,14 @@ def item_warnings(raw: readers.RawItem) -> list[str]:
 def ingest(paths: Iterable[str], store: Store, published: Optional[str] = None, outlet: Optional[str] = None,
            on_item: Optional[Callable[[str, str], None]] = None, stdin=None) -> Summary:
     """Ingest every item under the paths into the store. ``on_item(item, status)`` reports progress."""
+    return ingest_items(readers.read(paths, stdin=stdin), store, published, outlet, on_item)
+
+
+def ingest_items(items: Iterable[readers.Item], store: Store, published: Optional[str] = None,
+                 outlet: Optional[str] = None, on_item: Optional[Callable[[str, str], None]] = None) -> Summary:
+    """Ingest items already read (raw articles or the input errors met while reading them)."""
     summary = Summary()
-    for item in readers.read(paths, stdin=stdin):
+    for item in items:
         if isinstance(item, InputError):
             summary.failed.append((item.item or "?", f"{item.code} {item.message}"))
             _report(on_item, item.item or "?", "failed")

@@ -23,6 +23,21 @@ def flat(value) -> str:
     return str(value)
 
 
+def event_row(e: dict) -> dict:
+    """A stored event as one flat row: the table, CSV and timeline shape."""
+    loc = e["location"]
+    place = ", ".join(x for x in (loc.get("venue"), loc.get("city"), loc.get("country")) if x)
+    mech = e.get("mechanism") or ""
+    if e.get("ordinal"):
+        mech = f"{e['ordinal']}. {mech}"
+    return {
+        "date": e["date"] or "?", "type": e["type"],
+        "participants": "; ".join(f"{p['actor']} ({p['role']})" for p in e["participants"]),
+        "location": place, "format": e["format"] or "", "status": e["status"], "mechanism": mech,
+        "sources": e.get("n_sources") or len(e.get("sources") or []), "id": e["id"],
+    }
+
+
 def render(rows: list[dict], fmt: str, columns: Optional[list[str]] = None, table_rows: Optional[list[dict]] = None,
            title: Optional[str] = None) -> str:
     """Rows as text. ``table_rows`` are the short rows shown in table/CSV form (defaults to rows)."""

@@ -229,9 +229,10 @@ class Store:
         cols = [c[0] for c in cur.description]
         return [dict(zip(cols, r)) for r in cur.fetchall()]
 
-    def documents(self, with_text: bool = False) -> list[dict]:
+    def documents(self, with_text: bool = False, limit: Optional[int] = None, offset: int = 0) -> list[dict]:
         cols = "id, source, url, title, published, outlet, authors, dateline_place, dateline_date, warnings"
-        rows = self._rows(f"SELECT {cols}{', text' if with_text else ''} FROM documents ORDER BY published, source")
+        rows = self._rows(f"SELECT {cols}{', text' if with_text else ''} FROM documents ORDER BY published, source, id"
+                          + (f" LIMIT {int(limit)}" if limit else "") + (f" OFFSET {int(offset)}" if offset else ""))
         for r in rows:
             r["authors"] = json.loads(r["authors"] or "[]")
             r["warnings"] = json.loads(r["warnings"] or "[]")
@@ -284,7 +285,16 @@ class Store:
             where.append("(e.country = ? OR e.id IN (SELECT p.event_id FROM participants p JOIN actors a"
                          " ON a.id = p.actor_id WHERE a.country = ?))")
             params += [iso, iso]
-        for name in ([actor] if actor else []) + list(between or []):
+        if actor:  # took part, or addressed the gathering by letter (a message sent that day, same report)
+            aids = self._actor_ids(actor)
+            marks = ",".join("?" * len(aids))
+            where.append(f"(e.id IN (SELECT event_id FROM participants WHERE actor_id IN ({marks}))"
+                         " OR e.id IN (SELECT xs.event_id FROM extractions xs JOIN extractions xm"
+                         " ON xm.document_id = xs.document_id AND xm.type = 'message' AND xm.date = xs.date"
+                         " JOIN extraction_participants pm ON pm.event_id = xm.id AND pm.role = 'sender'"
+                         f" WHERE xs.type = 'session' AND pm.actor_id IN ({marks})))")
+            params += aids + aids
+        for name in list(between or []):
             aids = self._actor_ids(name)
             where.append(f"e.id IN (SELECT event_id FROM participants WHERE actor_id IN ({','.join('?' * len(aids))}))")
             params += aids
@@ -378,7 +388,8 @@ class Store:
         return ev
 
     def positions(self, speaker: Optional[str] = None, topic: Optional[str] = None,
-                  since: Optional[str] = None, until: Optional[str] = None) -> list[dict]:
+                  since: Optional[str] = None, until: Optional[str] = None, limit: Optional[int] = None,
+                  offset: int = 0) -> list[dict]:
         where, params = [], []
         if speaker:
             aids = self._actor_ids(speaker)
@@ -392,7 +403,95 @@ class Store:
             "SELECT p.date, a.name AS speaker, p.speaker_id, p.topic, p.stance, p.quote, p.text, p.document_id,"
             " d.source, d.title, d.outlet FROM positions p JOIN actors a ON a.id = p.speaker_id"
             " JOIN documents d ON d.id = p.document_id" + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY p.date NULLS LAST, a.name, p.topic", params)
+            + " ORDER BY p.date NULLS LAST, a.name, p.topic, p.id"
+            + (f" LIMIT {int(limit)}" if limit else "") + (f" OFFSET {int(offset)}" if offset else ""), params)
+
+    def density(self, bucket: str = "month", **filters) -> list[dict]:
+        """Events per month (or year, or day) under the filters of ``events()``: the timeline's density strip."""
+        width = {"year": 4, "month": 7, "day": 10}[bucket]
+        where, params = self._event_filter(**filters)
+        where.append("e.date IS NOT NULL")
+        return self._rows(f"SELECT substr(e.date, 1, {width}) AS period, count(*) AS events FROM events e"
+                          " WHERE " + " AND ".join(where) + " GROUP BY period ORDER BY period", params)
+
+    def facets(self) -> dict:
+        """Values the filters can take, with counts: types, statuses, countries, years."""
+        def pairs(sql):
+            return [{"value": v, "events": n} for v, n in self.con.execute(sql).fetchall() if v is not None]
+        return {
+            "types": pairs("SELECT type, count(*) FROM events GROUP BY type ORDER BY 2 DESC"),
+            "statuses": pairs("SELECT status, count(*) FROM events GROUP BY status ORDER BY 2 DESC"),
+            "countries": pairs("SELECT a.country, count(DISTINCT p.event_id) FROM participants p JOIN actors a"
+                               " ON a.id = p.actor_id GROUP BY a.country ORDER BY 2 DESC"),
+            "years": pairs("SELECT substr(date, 1, 4) AS y, count(*) FROM events WHERE date IS NOT NULL"
+                           " GROUP BY y ORDER BY y"),
+            "topics": pairs("SELECT topic, count(*) FROM positions GROUP BY topic ORDER BY 2 DESC"),
+        }
+
+    def find_actors(self, q: Optional[str] = None, kind: Optional[str] = None, limit: int = 50,
+                    offset: int = 0) -> tuple[int, list[dict]]:
+        """Actors whose name or alias contains ``q``, most active first, and how many match."""
+        where, params = [], []
+        if q:
+            where.append("(a.name ILIKE ? OR a.aliases ILIKE ? OR a.id = ?)")
+            params += [f"%{q}%", f"%{q}%", q]
+        if kind:
+            where.append("a.kind = ?")
+            params.append(kind)
+        cond = " WHERE " + " AND ".join(where) if where else ""
+        total = self.con.execute(f"SELECT count(*) FROM actors a{cond}", params).fetchone()[0]
+        rows = self._rows(
+            "SELECT a.id, a.name, a.kind, a.country, a.aliases, a.roles, a.known, coalesce(n.events, 0) AS events"
+            " FROM actors a LEFT JOIN (SELECT actor_id, count(DISTINCT event_id) AS events FROM participants"
+            f" GROUP BY actor_id) n ON n.actor_id = a.id{cond} ORDER BY events DESC, a.name"
+            f" LIMIT {int(limit)} OFFSET {int(offset)}", params)
+        for r in rows:
+            r["aliases"] = json.loads(r["aliases"] or "[]")
+            r["roles"] = json.loads(r["roles"] or "[]")
+        return total, rows
+
+    def actor(self, name: str) -> Optional[dict]:
+        """One actor (by id, name or alias): roles over time, counterparts, event counts by type and year."""
+        ids = [a for a in self._actor_ids(name)]
+        rows = self._rows(f"SELECT * FROM actors WHERE id IN ({','.join('?' * len(ids))})", ids)
+        if not rows:
+            return None
+        a = rows[0]
+        a["aliases"] = json.loads(a["aliases"] or "[]")
+        a["roles"] = sorted(json.loads(a["roles"] or "[]"), key=lambda r: r.get("start") or "")
+        a["counterparts"] = self._rows(
+            "SELECT b.id, b.name, b.kind, b.country, count(DISTINCT p.event_id) AS events,"
+            " min(e.date) AS first, max(e.date) AS last FROM participants p"
+            " JOIN participants q ON q.event_id = p.event_id AND q.actor_id <> p.actor_id"
+            " JOIN actors b ON b.id = q.actor_id JOIN events e ON e.id = p.event_id"
+            " WHERE p.actor_id = ? AND q.role NOT IN ('attendee', 'courier')"
+            " GROUP BY b.id, b.name, b.kind, b.country ORDER BY events DESC, b.name LIMIT 100", [a["id"]])
+        a["activity"] = self._rows(
+            "SELECT substr(e.date, 1, 4) AS year, e.type, count(DISTINCT e.id) AS events FROM participants p"
+            " JOIN events e ON e.id = p.event_id WHERE p.actor_id = ? GROUP BY year, e.type ORDER BY year, e.type",
+            [a["id"]])
+        a["events"] = sum(r["events"] for r in a["activity"])
+        a["positions"] = self.con.execute("SELECT count(*) FROM positions WHERE speaker_id = ?",
+                                          [a["id"]]).fetchone()[0]
+        return a
+
+    def document(self, doc_id: str) -> Optional[dict]:
+        """One document with its cleaned text and the spans that events and positions were drawn from."""
+        rows = self._rows("SELECT id, source, url, title, published, outlet, authors, dateline_place,"
+                          " dateline_date, warnings, duplicate_of, text FROM documents WHERE id = ? OR id LIKE ?"
+                          " ORDER BY id LIMIT 2", [doc_id, doc_id + "%"])
+        if len(rows) != 1 and not (rows and rows[0]["id"] == doc_id):
+            return None
+        d = rows[0]
+        d["authors"] = json.loads(d["authors"] or "[]")
+        d["warnings"] = json.loads(d["warnings"] or "[]")
+        d["highlights"] = self._rows(
+            "SELECT v.start_offset AS start, v.end_offset AS \"end\","
+            " CASE WHEN x.id IS NULL THEN 'position' ELSE 'event' END AS kind, x.event_id,"
+            " coalesce(x.type, p.topic) AS label, v.owner_id FROM evidence v"
+            " LEFT JOIN extractions x ON x.id = v.owner_id LEFT JOIN positions p ON p.id = v.owner_id"
+            " WHERE v.document_id = ? ORDER BY start, kind", [d["id"]])
+        return d
 
     def series(self, name: Optional[str] = None) -> list[dict]:
         """Mechanisms with their sessions, dates, sources, and the ordinals missing from the corpus."""
@@ -428,26 +527,34 @@ class Store:
             counts[key] = counts.get(key, 0) + 1
         return [{"year": y, "type": t, "status": st, "events": n} for (y, t, st), n in sorted(counts.items())]
 
-    def network(self, since: Optional[str] = None, until: Optional[str] = None,
-                status: str = "occurred") -> tuple[list[dict], list[dict]]:
-        """Actors as nodes; interactions between two actors of an event as weighted edges."""
-        evs = self.events(since=since, until=until, status=status)
-        nodes: dict = {}
+    def network(self, since: Optional[str] = None, until: Optional[str] = None, status: Optional[str] = "occurred",
+                top: Optional[int] = None) -> tuple[list[dict], list[dict]]:
+        """Actors as nodes; interactions between two actors of an event as weighted edges.
+
+        ``top`` keeps the most active actors only (and the ties among them)."""
+        where, params = [], []
+        if status:
+            where.append("e.status = ?")
+            params.append(status)
+        _date_range(where, params, "e.date", since, until)
+        cond = (" AND " + " AND ".join(where)) if where else ""
+        core = ("SELECT DISTINCT p.event_id, p.actor_id, e.type FROM participants p JOIN events e ON e.id = p.event_id"
+                f" WHERE p.role NOT IN ('attendee', 'courier'){cond}")
+        nodes = self._rows(
+            f"SELECT c.actor_id AS id, a.name AS label, a.kind, a.country, count(DISTINCT c.event_id) AS events"
+            f" FROM ({core}) c JOIN actors a ON a.id = c.actor_id GROUP BY c.actor_id, a.name, a.kind, a.country"
+            " ORDER BY events DESC, id" + (f" LIMIT {int(top)}" if top else ""), params)
+        keep = {n["id"] for n in nodes}
         edges: dict = {}
-        for e in evs:
-            core = sorted({(p["actor_id"], p["actor"]) for p in e["participants"]
-                           if p["role"] not in ("attendee", "courier")})
-            for aid, name in core:
-                nodes.setdefault(aid, {"id": aid, "label": name, "events": 0})["events"] += 1
-            for i, (x, _) in enumerate(core):
-                for y, _ in core[i + 1:]:
-                    edge = edges.setdefault((x, y), {"source": x, "target": y, "weight": 0, "types": {}})
-                    edge["weight"] += 1
-                    edge["types"][e["type"]] = edge["types"].get(e["type"], 0) + 1
-        kinds = {r[0]: (r[1], r[2]) for r in self.con.execute("SELECT id, kind, country FROM actors").fetchall()}
-        for n in nodes.values():
-            n["kind"], n["country"] = kinds.get(n["id"], (None, None))
-        return sorted(nodes.values(), key=lambda n: n["id"]), sorted(edges.values(), key=lambda e: (e["source"], e["target"]))
+        for x, y, etype, n in self.con.execute(
+                f"WITH c AS ({core}) SELECT c1.actor_id, c2.actor_id, c1.type, count(DISTINCT c1.event_id) FROM c c1"
+                " JOIN c c2 ON c1.event_id = c2.event_id AND c1.actor_id < c2.actor_id GROUP BY 1, 2, 3", params
+                ).fetchall():
+            if x in keep and y in keep:
+                edge = edges.setdefault((x, y), {"source": x, "target": y, "weight": 0, "types": {}})
+                edge["weight"] += n
+                edge["types"][etype] = n
+        return sorted(nodes, key=lambda n: n["id"]), sorted(edges.values(), key=lambda e: (e["source"], e["target"]))
 
 
 def _date_range(where: list, params: list, column: str, since: Optional[str], until: Optional[str]) -> None:
