@@ -8,6 +8,7 @@ under /api; a page URL asked for with ``Accept: application/json`` answers with 
 from __future__ import annotations
 
 import hmac
+from contextlib import asynccontextmanager
 import threading
 from importlib import resources
 from pathlib import Path
@@ -25,6 +26,7 @@ from .store import Store
 
 WEB = Path(str(resources.files("parley") / "web"))
 MAX_BODY = 2_000_000  # bytes; an article is rarely a tenth of it
+MAX_OFFSET = 100_000_000
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 EventType = Literal["meeting", "visit", "call", "message", "session", "agreement"]
 Status = Literal["occurred", "planned", "background"]
@@ -57,32 +59,23 @@ class BodyLimit:
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             return await _too_large(self.limit)(scope, receive, send)
-        seen = 0
-        started = False
-
-        async def counted():
-            nonlocal seen
+        body, more = [], True  # read the whole body first (it is small), then replay it to the app
+        size = 0
+        while more:
             msg = await receive()
-            if msg["type"] == "http.request":
-                seen += len(msg.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
-            return msg
+            if msg["type"] != "http.request":
+                return
+            body.append(msg.get("body", b""))
+            size += len(body[-1])
+            more = msg.get("more_body", False)
+            if size > self.limit:
+                return await _too_large(self.limit)(scope, receive, send)
+        replay = [{"type": "http.request", "body": b"".join(body), "more_body": False}]
 
-        async def watched(msg):
-            nonlocal started
-            started = started or msg["type"] == "http.response.start"
-            await send(msg)
+        async def replayed():
+            return replay.pop() if replay else await receive()
 
-        try:
-            await self.app(scope, counted, watched)
-        except _TooLarge:
-            if not started:
-                await _too_large(self.limit)(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, replayed, send)
 
 
 def _too_large(limit: int) -> JSONResponse:
@@ -93,7 +86,12 @@ def create_app(db: Optional[str] = None, write_token: Optional[str] = None, max_
     """The application over one database; writes are possible only with ``write_token``."""
     store = Store(db, read_only=not write_token)
     lock = threading.Lock()  # one DuckDB connection, used by one request at a time
-    app = FastAPI(title="parley", version=__version__, description=__doc__,
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        store.close()
+
+    app = FastAPI(title="parley", version=__version__, description=__doc__, lifespan=lifespan,
                   openapi_url="/api/openapi.json", docs_url=None, redoc_url=None)
     app.state.store = store
     app.add_middleware(BodyLimit, limit=max_body)
@@ -110,10 +108,6 @@ def create_app(db: Optional[str] = None, write_token: Optional[str] = None, max_
     @app.exception_handler(ParleyError)
     async def parley_error(request, exc):
         return JSONResponse({"error": str(exc)}, status_code=400)
-
-    @app.on_event("shutdown")
-    def close():
-        store.close()
 
     def q(fn, *a, **kw):
         with lock:
@@ -145,7 +139,7 @@ def create_app(db: Optional[str] = None, write_token: Optional[str] = None, max_
         return q(store.facets)
 
     @app.get("/api/events", tags=["events"])
-    def events(f: dict = Depends(filters), limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0),
+    def events(f: dict = Depends(filters), limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_OFFSET),
                sort: Sort = "date", format: Fmt = "json"):
         """Events (one per real event) with participants, sources and evidence, paged."""
         rows = q(store.events, limit=limit, offset=offset, sort=sort, **f)
@@ -169,7 +163,7 @@ def create_app(db: Optional[str] = None, write_token: Optional[str] = None, max_
     @app.get("/api/actors", tags=["actors"])
     def actors(q_: Optional[str] = Query(None, alias="q", description="Part of a name or alias."),
                kind: Optional[Literal["person", "organization", "party", "country", "igo"]] = None,
-               limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0), format: Fmt = "json"):
+               limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_OFFSET), format: Fmt = "json"):
         """Actors, most active first."""
         total, rows = q(store.find_actors, q_, kind, limit, offset)
         if format == "csv":
@@ -187,7 +181,7 @@ def create_app(db: Optional[str] = None, write_token: Optional[str] = None, max_
     @app.get("/api/actors/{actor_id}/timeline", tags=["actors"])
     def actor_timeline(actor_id: str, since: Optional[str] = Query(None, pattern=DATE),
                        until: Optional[str] = Query(None, pattern=DATE), limit: int = Query(200, ge=1, le=1000),
-                       offset: int = Query(0, ge=0)):
+                       offset: int = Query(0, ge=0, le=MAX_OFFSET)):
         """The events an actor took part in, in date order."""
         a = q(store.actor, actor_id)
         if a is None:
@@ -199,7 +193,7 @@ def create_app(db: Optional[str] = None, write_token: Optional[str] = None, max_
     @app.get("/api/positions", tags=["positions"])
     def positions(speaker: Optional[str] = None, topic: Optional[str] = None,
                   since: Optional[str] = Query(None, pattern=DATE), until: Optional[str] = Query(None, pattern=DATE),
-                  limit: int = Query(500, ge=1, le=5000), offset: int = Query(0, ge=0), format: Fmt = "json"):
+                  limit: int = Query(500, ge=1, le=5000), offset: int = Query(0, ge=0, le=MAX_OFFSET), format: Fmt = "json"):
         """Statements by speaker and topic, in date order, with their text and source."""
         rows = q(store.positions, speaker, topic, since, until, limit, offset)
         if format == "csv":
@@ -219,7 +213,7 @@ def create_app(db: Optional[str] = None, write_token: Optional[str] = None, max_
         return {"nodes": nodes, "edges": edges}
 
     @app.get("/api/documents", tags=["documents"])
-    def documents(limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0), format: Fmt = "json"):
+    def documents(limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_OFFSET), format: Fmt = "json"):
         """Documents, by publication date."""
         rows = q(store.documents, False, limit, offset)
         if format == "csv":
