@@ -5,7 +5,9 @@ PIP    := $(VENV)/bin/pip
 BIN    := $(VENV)/bin
 DB     ?= parley.duckdb
 
-.PHONY: setup demo test accuracy bench clean
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup browser demo serve test accuracy bench clean
 
 setup: $(VENV)/.installed
 
@@ -17,11 +19,22 @@ $(VENV)/.installed: pyproject.toml requirements.txt requirements-model.txt
 	$(PIP) install -q --no-deps -e .
 	touch $@
 
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -q >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core fonts-liberation >/dev/null; } || \
+	  echo "warning: could not install chromium; the browser tests will be skipped" >&2
+
 demo: setup
 	$(BIN)/parley ingest parley/demo --db $(DB)
 	$(BIN)/parley timeline --db $(DB) --format table
 
-test: setup
+serve: setup
+	$(BIN)/parley serve --db $(DB)
+
+test: setup browser
 	$(BIN)/python -m pytest -q
 
 accuracy: setup

@@ -20,25 +20,31 @@ T = TypeVar("T")
 
 
 class Results(list, Generic[T]):
-    """A list of result records, with table conversions."""
+    """A list of result records (dataclasses of one kind), with table conversions."""
+
+    def __init__(self, items: Iterable = (), kind: Optional[type] = None):
+        super().__init__(items)
+        self.kind = kind or (type(self[0]) if self else None)
 
     def to_dicts(self) -> list[dict]:
         return [r.to_dict() for r in self]
+
+    def columns(self) -> list[str]:
+        return [f.name for f in fields(self.kind)] if self.kind else []
 
     def to_arrow(self):
         """A ``pyarrow.Table``; nested fields (participants, sources) stay nested."""
         import pyarrow as pa
 
+        if not self:
+            return pa.table({c: pa.array([], pa.null()) for c in self.columns()})
         return pa.Table.from_pylist(self.to_dicts())
 
     def to_pandas(self):
         """A ``pandas.DataFrame``, one row per record; nested fields are lists of dicts."""
         import pandas as pd
 
-        return pd.DataFrame(self.to_dicts(), columns=[f.name for f in self._fields()] if not self else None)
-
-    def _fields(self):
-        return fields(self[0]) if self else ()
+        return pd.DataFrame(self.to_dicts(), columns=self.columns() or None)
 
 
 @dataclass
@@ -135,7 +141,8 @@ class Database:
     def events(self, actor: Optional[str] = None, type: Optional[str] = None, **filters) -> Results[StoredEvent]:
         """Events under the filters: actor, type, since, until, status, country, mechanism, series,
         q (text), between=(a, b), limit, offset, sort."""
-        return Results(StoredEvent.from_row(r) for r in self.store.events(actor=actor, type=type, **filters))
+        return Results((StoredEvent.from_row(r) for r in self.store.events(actor=actor, type=type, **filters)),
+                       StoredEvent)
 
     def event(self, event_id: str) -> Optional[StoredEvent]:
         row = self.store.explain(event_id)
@@ -143,7 +150,8 @@ class Database:
 
     def positions(self, speaker: Optional[str] = None, topic: Optional[str] = None,
                   since: Optional[str] = None, until: Optional[str] = None) -> Results[StoredPosition]:
-        return Results(StoredPosition(**r) for r in self.store.positions(speaker, topic, since, until))
+        return Results((StoredPosition(**r) for r in self.store.positions(speaker, topic, since, until)),
+                       StoredPosition)
 
     def count(self, **filters) -> int:
         return self.store.count_events(**filters)

@@ -1,5 +1,6 @@
 """The Python API: parley.extract and parley.open."""
 import parley
+from parley.api import StoredEvent
 from parley.ingest import ingest
 
 from conftest import FIXTURES
@@ -26,6 +27,33 @@ def test_extract_returns_events_with_evidence():
 
 def test_open_store_and_query(tmp_path):
     with parley.open(str(tmp_path / "p.duckdb")) as db:
-        ingest([str(FIXTURES / "merge")], db)
+        summary = db.ingest([str(FIXTURES / "merge")])
+        assert summary.added >= 5 and not summary.failed
         rows = db.events(actor="Wang Yi", type="meeting")
-        assert rows and all(any(p["actor"] == "Wang Yi" for p in r["participants"]) for r in rows)
+        assert rows and all(isinstance(r, StoredEvent) for r in rows)
+        assert all(r.type == "meeting" and "Wang Yi" in {p.actor for p in r.participants} for r in rows)
+        first = rows[0]
+        assert isinstance(first.participants[0], parley.Participant) and first.sources
+        for src in first.sources:
+            doc = db.document(src.document_id)
+            for ev in src.evidence:
+                assert doc["text"][ev.start:ev.end] == ev.text
+        assert db.event(first.id).id == first.id and db.event("ev-nothing") is None
+        assert db.count(type="meeting") == len(db.events(type="meeting"))
+
+
+def test_results_to_pandas_and_arrow(tmp_path):
+    with parley.open(str(tmp_path / "p.duckdb")) as db:
+        db.ingest([str(FIXTURES / "merge"), str(FIXTURES / "articles")])
+        rows = db.events()
+        df = rows.to_pandas()
+        assert len(df) == len(rows) and list(df["id"]) == [r.id for r in rows]
+        assert {"date", "type", "participants", "sources", "n_sources"} <= set(df.columns)
+        table = rows.to_arrow()
+        assert table.num_rows == len(rows)
+        assert table.schema.field("participants").type.value_type.names == ["actor", "actor_id", "role"]
+        pos = db.positions()
+        assert pos and len(pos.to_pandas()) == len(pos)
+        empty = db.events(actor="nobody at all")
+        assert empty == [] and "participants" in empty.to_pandas().columns
+        assert empty.to_arrow().num_rows == 0
