@@ -399,6 +399,46 @@ def serve(db, host, port, write_token, max_body):
     run(db, host, port, write_token, max_body)
 
 
+@cli.command("export")
+@db_option
+@event_filters
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "gdelt", "plover", "graphml", "gexf"]),
+              default="jsonl", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (default stdout; "
+              "parquet needs one).")
+@click.option("--header", is_flag=True, help="gdelt: a first line with the column names (GDELT files have none).")
+@click.option("--all", "all_dates", is_flag=True,
+              help="gdelt, plover: keep events known only to the month or year, dated to its first day.")
+@errors_as_messages
+def export_cmd(db, actor, etype, since, until, status, limit, between, series, q, country, fmt, output, header,
+               all_dates):
+    """Export events as JSON Lines, CSV, Parquet, GDELT 2.0 event rows or PLOVER records, or the actor
+    network as GraphML/GEXF (--since, --until and --status only; occurred events by default)."""
+    from .export import export
+    from .store import Store
+
+    if fmt == "parquet" and not output:
+        raise click.UsageError("--format parquet writes a binary file: give -o FILE")
+    where = output or "stdout"
+    out = open(output, "w", encoding="utf-8", newline="") if output and fmt != "parquet" else output or sys.stdout
+    try:
+        with Store(db, read_only=True) as store:
+            n, skipped = export(store, fmt, out, header=header, all_dates=all_dates, actor=actor, type=etype,
+                                since=since, until=until, status=status, limit=limit, between=between,
+                                series=series, q=q, country=country)
+    finally:
+        if out is not sys.stdout and not isinstance(out, str):
+            out.close()
+    if fmt in ("graphml", "gexf"):
+        click.echo(f"{n} actors, {skipped} ties written to {where}", err=True)
+        return
+    click.echo(f"{n} events written to {where}", err=True)
+    if skipped:
+        why = "no full date" + (", no actor or no PLOVER category" if fmt == "plover" else "")
+        click.echo(f"{skipped} events skipped: {why}" + ("" if all_dates else " (--all keeps month and year dates)"),
+                   err=True)
+
+
 @cli.command("eval")
 @click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--docs", "docs_dir", type=click.Path(exists=True, file_okay=False),
