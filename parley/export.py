@@ -203,25 +203,23 @@ def _active_roles(actor: dict, day: str) -> list[dict]:
             if (not r.get("start") or r["start"] <= day) and (not r.get("end") or day < r["end"])]
 
 
-def _agent_type(actor: Optional[dict], day: str) -> str:
-    """The CAMEO role type of an actor at a date: GOV, LEG, IGO, PTY or ""."""
-    if not actor:
-        return ""
-    kind = actor.get("kind")
-    if kind == "igo":
-        return "IGO"
-    if kind == "party":
-        return "PTY"
+def _agent_type(actor: Optional[dict], day: str) -> tuple[str, Optional[str]]:
+    """The CAMEO role type of an actor at a date (GOV, LEG, IGO, PTY or "") and, for a person, the
+    title of the office that gives it."""
+    kind = (actor or {}).get("kind")
+    if kind in ("igo", "party"):
+        return ("IGO" if kind == "igo" else "PTY"), None
     if kind != "person":
-        return ""
+        return "", None
     countries = set(_country_names().values())
-    keys = set()
+    ranked = []
     for r in _active_roles(actor, day):
         key = r.get("key")
-        keys.add("GOV" if key in _GOV_KEYS or (key == "other" and r.get("organization") in countries)
-                 else "LEG" if key == "legislature_head" else "IGO" if key == "igo_head"
-                 else "PTY" if key in _PARTY_KEYS else "")
-    return next((t for t in ("GOV", "LEG", "IGO", "PTY") if t in keys), "")
+        typ = ("GOV" if key in _GOV_KEYS or (key == "other" and r.get("organization") in countries)
+               else "LEG" if key == "legislature_head" else "IGO" if key == "igo_head"
+               else "PTY" if key in _PARTY_KEYS else "")
+        ranked.append(((["GOV", "LEG", "IGO", "PTY", ""].index(typ), key == "other"), typ, r.get("title")))
+    return min(ranked)[1:] if ranked else ("", None)
 
 
 def _gdelt_actor(p: Optional[dict], ctx: Context, day: str) -> list:
@@ -229,7 +227,7 @@ def _gdelt_actor(p: Optional[dict], ctx: Context, day: str) -> list:
         return [""] * len(_ACTOR_FIELDS)
     actor = _actor(p, ctx)
     kind = actor.get("kind")
-    typ = _agent_type(actor, day)
+    typ = _agent_type(actor, day)[0]
     country = "" if kind == "igo" else (actor.get("country") or "")
     code = "IGO" if kind == "igo" else country + (typ if kind != "country" else "")
     return [code, (p.get("actor") or actor.get("name") or "").upper(), country, "", "", "", "", typ, "", ""]
@@ -316,7 +314,8 @@ def gdelt_row(e: dict, ctx: Context, all_dates: bool = False) -> Optional[list]:
     published = str(src.get("published") or "") if src else ""
     added = _first_day(published) if re.fullmatch(r"\d{4}(-\d\d){0,2}", published) else day
     score = goldstein(cameo)
-    row = ([event_number(e["id"]), day.replace("-", ""), f"{y}{m:02d}", y, f"{y + (m * 30 + d) / 365:.4f}"]
+    fraction = y + ((m - 1) * 30 + d) / 365  # GDELT's FractionDate: 30-day months over a 365-day year
+    row = ([event_number(e["id"]), day.replace("-", ""), f"{y}{m:02d}", y, f"{fraction:.4f}"]
            + _gdelt_actor(a1, ctx, day) + _gdelt_actor(a2, ctx, day)
            + [_is_root(e, ctx), cameo, cameo[:3], cameo[:2], quad_class(cameo) or "",
               "" if score is None else score, len(e.get("evidence") or []), e.get("n_sources") or 0,
@@ -344,10 +343,10 @@ def write_gdelt(events: list[dict], out: IO[str], ctx: Context, header: bool = F
 def _plover_actor(p: dict, ctx: Context, day: str) -> dict:
     actor = _actor(p, ctx)
     kind = actor.get("kind")
-    offices = [r["title"] for r in _active_roles(actor, day) if r.get("title")] if kind == "person" else []
-    return {"code": "IGO" if kind == "igo" else actor.get("country"), "sector": _agent_type(actor, day) or None,
+    sector, office = _agent_type(actor, day)
+    return {"code": "IGO" if kind == "igo" else actor.get("country"), "sector": sector or None,
             "actor_text": p["actor"], "identifier_text": p["actor"], "parley_id": p["actor_id"], "role": p["role"],
-            "office": offices[0] if offices else None}
+            "office": office}
 
 
 def _cite(src: dict, ctx: Context) -> dict:

@@ -157,7 +157,7 @@ def test_gdelt_rows_have_61_columns_and_codes(runner, db, events):
     assert df.shape[1] == 61 and all(len(line.split("\t")) == 61 for line in result.stdout.splitlines())
     meeting = by_id(events, "meeting", "Ignazio Cassis")
     row = df[df.GLOBALEVENTID == str(ex.event_number(meeting["id"]))].iloc[0]
-    assert (row.SQLDATE, row.MonthYear, row.Year, row.FractionDate) == ("20240912", "202409", "2024", "2024.7726")
+    assert (row.SQLDATE, row.MonthYear, row.Year, row.FractionDate) == ("20240912", "202409", "2024", "2024.6904")
     assert (row.Actor1Code, row.Actor1Name, row.Actor1CountryCode, row.Actor1Type1Code) == \
         ("CHEGOV", "IGNAZIO CASSIS", "CHE", "GOV")
     assert (row.Actor2Code, row.Actor2Name, row.Actor2CountryCode) == ("AUTGOV", "ALEXANDER SCHALLENBERG", "AUT")
@@ -223,6 +223,7 @@ def test_plover_records_validate_and_point_into_documents(runner, db, events):
     assert (meeting["event"], meeting["mode"], meeting["quad_code"], meeting["event_scale"]) == \
         ("CONSULT", "visit", 1, 2.8)
     assert [(a["actor_text"], a["code"], a["sector"]) for a in meeting["source"]] == [("Ignazio Cassis", "CHE", "GOV")]
+    assert "Foreign" in meeting["source"][0]["office"]
     assert [a["actor_text"] for a in meeting["recipient"]] == ["Alexander Schallenberg"]
     assert meeting["cite_info"]["url"] == CASSIS_URL and meeting["cite_info"]["publication"] == "Example Alpine News"
     assert meeting["event_loc"]["name"] == "Bern, Switzerland"
@@ -290,4 +291,6 @@ def test_seeds_export_to_gdelt_and_plover(shared_dir, runner, db_path, tmp_path)
     assert meeting.iloc[0].ActionGeo_CountryCode == "CH"
     records = [json.loads(line) for line in run(runner, db_path, "--format", "plover").stdout.splitlines()]
     assert records and all(ex.validate_plover(r) == [] for r in records)
-    assert any(r["date"] == "2022-12-21" and r["event"] == "CONSULT" for r in records)
+    xi_medvedev = [r for r in records if r["date"] == "2022-12-21" and r["event"] == "CONSULT"
+                   and {a["actor_text"] for a in r["source"] + r["recipient"]} >= {"Xi Jinping", "Dmitry Medvedev"}]
+    assert len(xi_medvedev) == 1 and all(a["code"] in ("CHN", "RUS") for a in xi_medvedev[0]["source"])
