@@ -86,6 +86,7 @@ def create_app(db: Optional[str] = None, write_token: Optional[str] = None, max_
     """The application over one database; writes are possible only with ``write_token``."""
     store = Store(db, read_only=not write_token)
     lock = threading.Lock()  # one DuckDB connection, used by one request at a time
+    cache: dict = {}
     @asynccontextmanager
     async def lifespan(app):
         yield
@@ -136,7 +137,9 @@ def create_app(db: Optional[str] = None, write_token: Optional[str] = None, max_
     @app.get("/api/facets", tags=["events"])
     def facets():
         """Values the event filters can take, with counts."""
-        return q(store.facets)
+        if "facets" not in cache:  # the store changes only through this process (POST clears it)
+            cache["facets"] = q(store.facets)
+        return cache["facets"]
 
     @app.get("/api/events", tags=["events"])
     def events(f: dict = Depends(filters), limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_OFFSET),
@@ -245,6 +248,7 @@ def create_app(db: Optional[str] = None, write_token: Optional[str] = None, max_
                       kind="html" if doc.html else "text", title=doc.title, published=doc.published,
                       url=doc.url, outlet=doc.outlet)
         summary = q(ingest_items, [raw], store)
+        cache.clear()
         if summary.failed:
             raise HTTPException(422, summary.failed[0][1])
         return summary.to_dict()

@@ -544,16 +544,18 @@ class Store:
             f"SELECT c.actor_id AS id, a.name AS label, a.kind, a.country, count(DISTINCT c.event_id) AS events"
             f" FROM ({core}) c JOIN actors a ON a.id = c.actor_id GROUP BY c.actor_id, a.name, a.kind, a.country"
             " ORDER BY events DESC, id" + (f" LIMIT {int(top)}" if top else ""), params)
-        keep = {n["id"] for n in nodes}
+        keep = [n["id"] for n in nodes]
+        if not keep:
+            return [], []
         edges: dict = {}
+        marks = ",".join("?" * len(keep))
         for x, y, etype, n in self.con.execute(
-                f"WITH c AS ({core}) SELECT c1.actor_id, c2.actor_id, c1.type, count(DISTINCT c1.event_id) FROM c c1"
-                " JOIN c c2 ON c1.event_id = c2.event_id AND c1.actor_id < c2.actor_id GROUP BY 1, 2, 3", params
-                ).fetchall():
-            if x in keep and y in keep:
-                edge = edges.setdefault((x, y), {"source": x, "target": y, "weight": 0, "types": {}})
-                edge["weight"] += n
-                edge["types"][etype] = n
+                f"WITH c AS ({core} AND p.actor_id IN ({marks})) SELECT c1.actor_id, c2.actor_id, c1.type,"
+                " count(DISTINCT c1.event_id) FROM c c1 JOIN c c2 ON c1.event_id = c2.event_id"
+                " AND c1.actor_id < c2.actor_id GROUP BY 1, 2, 3", params + keep).fetchall():
+            edge = edges.setdefault((x, y), {"source": x, "target": y, "weight": 0, "types": {}})
+            edge["weight"] += n
+            edge["types"][etype] = n
         return sorted(nodes, key=lambda n: n["id"]), sorted(edges.values(), key=lambda e: (e["source"], e["target"]))
 
 
