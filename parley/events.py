@@ -77,6 +77,7 @@ class Sentence:
     text: str
     para: int
     index: int
+    parsed: bool = True  # False: only tokenized (the prefilter found no trigger); dates are read, no events
 
 
 @dataclass
@@ -116,6 +117,8 @@ class EventExtractor:
                 para_date[s.para] = past[0][1]
             if ctx.story_date is None and past:
                 ctx.story_date = past[0][1]
+            if not s.parsed:
+                continue
             for ev in self._sentence_events(s, ms, actors, ctx, sent_dates, para_date, events):
                 events.append(ev)
                 self._events = events

@@ -25,12 +25,28 @@ def _chunks(text: str) -> list[str]:
     return [p + "\n\n" for p in parts[:-1]] + [parts[-1]]
 
 
-def parse(text: str):
+def parse(text: str, spans=None):
     """Parse paragraph by paragraph (a headline and its lead are never one sentence),
-    then join into one Doc whose character offsets are those of the text."""
+    then join into one Doc whose character offsets are those of the text.
+
+    With ``spans`` [(start, end)], only those stretches get the full pipeline; the rest is
+    only tokenized (names are still found there, but no sentence of it is analysed)."""
     from spacy.tokens import Doc
 
-    docs = list(pipeline().pipe(_chunks(text), batch_size=BATCH_SIZE))
-    doc = Doc.from_docs(docs, ensure_whitespace=False)
+    nlp = pipeline()
+    if spans is None:
+        docs = list(nlp.pipe(_chunks(text), batch_size=BATCH_SIZE))
+    else:
+        pieces, at = [], 0
+        for s, e in sorted(spans):
+            if s > at:
+                pieces.append((text[at:s], False))
+            pieces.append((text[s:e], True))
+            at = e
+        if at < len(text):
+            pieces.append((text[at:], False))
+        full = iter(nlp.pipe([p for p, keep in pieces if keep], batch_size=BATCH_SIZE))
+        docs = [next(full) if keep else nlp.tokenizer(p) for p, keep in pieces]
+    doc = Doc.from_docs(docs, ensure_whitespace=False, exclude=["tensor"])
     assert doc.text == text
     return doc

@@ -27,16 +27,32 @@ def extract_text(text: str, published: Optional[str] = None, source: str = "<tex
     return extract_item(RawItem(source=source, content=text, title=title), published=published)
 
 
-def sentences_of(sdoc, paras) -> list[Sentence]:
-    """Sentences of the body, never crossing a paragraph; the headline is left out."""
+def sentences_of(sdoc, paras, parsed=None) -> list[Sentence]:
+    """Sentences of the body, never crossing a paragraph; the headline is left out.
+
+    With ``parsed`` [(start, end)] (the stretches the prefilter had parsed), spaCy's
+    sentences are used there and punctuation-split ones, marked unparsed, elsewhere."""
     body = [(p.start, p.end) for p in paras if p.kind == "body" and p.start >= 0]
     skip = {(p.start, p.end) for p in paras if p.kind == "body" and p.start >= 0 and _headline_like(p.text)}
     starts = [b[0] for b in body]
     out: list[Sentence] = []
     text = sdoc.text
-    for sent in sdoc.sents:
-        for m in re.finditer(r"[^\n]+", text[sent.start_char:sent.end_char]):
-            s, e = sent.start_char + m.start(), sent.start_char + m.end()
+    if parsed is None:
+        segments = [(sent.start_char, sent.end_char, True) for sent in sdoc.sents]
+    else:
+        from .prefilter import sentences
+
+        inside = sorted(parsed)
+        segments = []
+        for s, e in sentences(text):
+            if (s, e) in parsed:
+                span = sdoc.char_span(s, e, alignment_mode="expand")
+                segments += [(max(s, x.start_char), min(e, x.end_char), True) for x in span.sents] if span else []
+            elif not any(a <= s < b for a, b in inside):
+                segments.append((s, e, False))
+    for seg_start, seg_end, is_parsed in segments:
+        for m in re.finditer(r"[^\n]+", text[seg_start:seg_end]):
+            s, e = seg_start + m.start(), seg_start + m.end()
             seg = text[s:e]
             lead = len(seg) - len(seg.lstrip())
             s, seg = s + lead, seg.strip()
@@ -45,7 +61,7 @@ def sentences_of(sdoc, paras) -> list[Sentence]:
             k = bisect.bisect_right(starts, s) - 1
             if k < 0 or s >= body[k][1] or body[k] in skip:
                 continue  # headline, a related-story line, or outside the body
-            out.append(Sentence(s, s + len(seg), seg, k, len(out)))
+            out.append(Sentence(s, s + len(seg), seg, k, len(out), is_parsed))
     return out
 
 
@@ -55,8 +71,20 @@ def _headline_like(text: str) -> bool:
     return len(t.split()) <= 20 and not t.endswith((".", "!", "?", '"', "\u201d", "'", "\u2019", ":", ")"))
 
 
-def analyze(doc: Document, paras, sdoc=None) -> Extraction:
+def analyze(doc: Document, paras, sdoc=None, prefilter: bool = False) -> Extraction:
+    """Everything extracted from one document. With ``prefilter``, a cheap first pass
+    (parley/prefilter.py) decides which paragraphs get spaCy's full pipeline."""
     kb = KB.load()
+    parsed = None
+    if sdoc is None and prefilter:
+        from . import prefilter as pf
+
+        plan = pf.plan(doc.text)
+        if plan.mode == "none":
+            return Extraction(document=doc)
+        if plan.mode == "some":
+            parsed = plan.spans
+            sdoc = nlp.parse(doc.text, spans=parsed)
     sdoc = sdoc if sdoc is not None else nlp.parse(doc.text)
     published = dates.parse_date(doc.published)
     dl = doc.dateline.date if doc.dateline.date and not doc.dateline.date.startswith("--") else None
@@ -64,7 +92,7 @@ def analyze(doc: Document, paras, sdoc=None) -> Extraction:
     ref_iso = ref.isoformat() if ref else None
     mentions, actors = Resolver(kb).mentions(sdoc, ref_iso, authors=doc.authors)
     mentions = resolve_pronouns(sdoc, mentions, actors)
-    sentences = sentences_of(sdoc, paras)
+    sentences = sentences_of(sdoc, paras, parsed)
     starts = [s.start for s in sentences]
     for m in mentions:
         i = bisect.bisect_right(starts, m.start) - 1

@@ -88,6 +88,8 @@ class PositionExtractor:
         for s in sentences:
             if s.para != current_para:
                 current, current_para = None, s.para
+            if not s.parsed:
+                continue
             ms = by_sent.get(s.index, [])
             v = None
             speaker = None

@@ -1,0 +1,109 @@
+"""The cheap first pass: which sentences of an article get the expensive models.
+
+spaCy's full pipeline (tagger, parser, NER) costs a few hundred times its tokenizer.
+An event can only come from a sentence where a trigger pattern (data/triggers.yaml)
+matches, so a sentence with no trigger match needs no parse for events. The pass
+splits the text into sentences by punctuation, looks for trigger patterns with their
+regular expressions and, in the sentences that have one, for actor names with the
+knowledge base's phrase matcher over the tokenizer's output. It decides:
+
+- ``all``: a report about diplomacy (two or more trigger sentences that each name two
+  actors): everything is parsed, so positions, pronouns and titles see the whole report;
+- ``some``: only the trigger sentences are parsed; the rest is tokenized, so names
+  there still resolve pronouns and surnames, but none of it is analysed;
+- ``none``: no trigger anywhere: nothing is parsed and nothing is extracted.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# a sentence ends at . ! ? (and a closing quote) before a space and a capital, a digit or a quote,
+# unless the stop ends an initial or a common abbreviation ("U.S. officials", "Mr. Li")
+END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Prof|Rev|Jr|Sr|No|Mt|Ft|"
+                    r"Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|vs|etc|approx|[A-Z]\.[A-Z]))\.$")
+NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?\b")  # a capitalized word inside a sentence
+MIN_NAMES = 2     # names in a trigger sentence that make it a strong sign of diplomacy
+MIN_STRONG = 2    # strong trigger sentences that make a report one about diplomacy
+
+
+@dataclass
+class Plan:
+    mode: str                                   # all | some | none
+    spans: list = field(default_factory=list)   # (start, end) of the sentences to parse, in "some"
+    sentences: int = 0
+    triggers: int = 0                           # sentences with a trigger match
+
+    def parsed_fraction(self) -> float:
+        if self.mode == "all":
+            return 1.0
+        return len(self.spans) / self.sentences if self.sentences else 0.0
+
+
+@lru_cache(maxsize=1)
+def _trigger_rx() -> re.Pattern:
+    """Every trigger pattern in one expression, run once over the whole text."""
+    from .events import rules
+
+    return re.compile("|".join(f"(?:{t['rx'].pattern})" for t in rules()["triggers"]), re.I)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans by punctuation, never crossing a line break; contiguous over each line."""
+    out = []
+    for line in re.finditer(r"[^\n]+", text):
+        start = line.start()
+        for m in END.finditer(line.group(0)):
+            cut = line.start() + m.end()
+            if ABBREV.search(text[max(start, cut - 12):line.start() + m.start() + 1].rstrip("\"'”’) ")):
+                continue
+            out.append((start, cut))
+            start = cut
+        out.append((start, line.end()))
+    return out
+
+
+def plan(text: str) -> Plan:
+    """Decide, from the tokenizer and the lexicons only, what of ``text`` to parse."""
+    from .actors import _matcher
+    from .nlp import pipeline
+
+    tok = pipeline().tokenizer
+    matcher = _matcher()
+    spans = sentences(text)
+    found = [m.start() for m in _trigger_rx().finditer(text)]
+    if not found:
+        return Plan("none", [], len(spans), 0)
+    ends = [e for _, e in spans]
+    hits, strong = [], 0
+    for i in sorted({bisect.bisect_right(ends, at) for at in found}):
+        if i >= len(spans):
+            continue
+        s, e = spans[i]
+        sent = text[s:e]
+        if len(sent) < 12:
+            continue
+        hits.append(i)
+        d = tok(sent)
+        if len({d[a:b].text for _, a, b in matcher(d)}) >= MIN_NAMES:
+            strong += 1
+    p = Plan("none", [], len(spans), len(hits))
+    if not hits:
+        return p
+    if strong >= MIN_STRONG:
+        p.mode = "all"
+        return p
+    p.mode = "some"
+    keep = set(hits)
+    for i in hits:  # the context a trigger sentence leans on
+        if i > 0:
+            keep.add(i - 1)  # the antecedent of "he", "they", "the two"
+        for name in set(NAME.findall(text[spans[i][0]:spans[i][1]])):  # where a name was first given in full
+            first = next((j for j in range(i) if name in text[spans[j][0]:spans[j][1]]), None)
+            if first is not None:
+                keep.add(first)
+    p.spans = [spans[i] for i in sorted(keep)]
+    return p
