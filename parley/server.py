@@ -201,7 +201,8 @@ def create_app(db: Optional[str] = None, write_token: Optional[str] = None, max_
         rows = q(store.positions, speaker, topic, since, until, limit, offset)
         if format == "csv":
             return table(rows, "positions", ["date", "speaker", "topic", "stance", "quote", "text", "source"])
-        return {"limit": limit, "offset": offset, "positions": rows}
+        return {"total": q(store.count_positions, speaker, topic, since, until), "limit": limit, "offset": offset,
+                "positions": rows}
 
     @app.get("/api/series", tags=["events"])
     def series(name: Optional[str] = None):

@@ -387,9 +387,7 @@ class Store:
             " WHERE x.event_id = ? ORDER BY x.id", [ev["id"]])
         return ev
 
-    def positions(self, speaker: Optional[str] = None, topic: Optional[str] = None,
-                  since: Optional[str] = None, until: Optional[str] = None, limit: Optional[int] = None,
-                  offset: int = 0) -> list[dict]:
+    def _position_filter(self, speaker, topic, since, until) -> tuple[list, list]:
         where, params = [], []
         if speaker:
             aids = self._actor_ids(speaker)
@@ -399,6 +397,18 @@ class Store:
             where.append("p.topic = ?")
             params.append(topic)
         _date_range(where, params, "p.date", since, until)
+        return where, params
+
+    def count_positions(self, speaker: Optional[str] = None, topic: Optional[str] = None,
+                        since: Optional[str] = None, until: Optional[str] = None) -> int:
+        where, params = self._position_filter(speaker, topic, since, until)
+        return self.con.execute("SELECT count(*) FROM positions p" + (" WHERE " + " AND ".join(where) if where else ""),
+                                params).fetchone()[0]
+
+    def positions(self, speaker: Optional[str] = None, topic: Optional[str] = None,
+                  since: Optional[str] = None, until: Optional[str] = None, limit: Optional[int] = None,
+                  offset: int = 0) -> list[dict]:
+        where, params = self._position_filter(speaker, topic, since, until)
         return self._rows(
             "SELECT p.date, a.name AS speaker, p.speaker_id, p.topic, p.stance, p.quote, p.text, p.document_id,"
             " d.source, d.title, d.outlet FROM positions p JOIN actors a ON a.id = p.speaker_id"
@@ -425,7 +435,8 @@ class Store:
                                " ON a.id = p.actor_id GROUP BY a.country ORDER BY 2 DESC"),
             "years": pairs("SELECT substr(date, 1, 4) AS y, count(*) FROM events WHERE date IS NOT NULL"
                            " GROUP BY y ORDER BY y"),
-            "topics": pairs("SELECT topic, count(*) FROM positions GROUP BY topic ORDER BY 2 DESC"),
+            "topics": [{"value": v, "statements": n} for v, n in self.con.execute(
+                "SELECT topic, count(*) FROM positions GROUP BY topic ORDER BY 2 DESC").fetchall()],
         }
 
     def find_actors(self, q: Optional[str] = None, kind: Optional[str] = None, limit: int = 50,

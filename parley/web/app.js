@@ -1158,7 +1158,7 @@ async function positionsPage(m, seq) {
   };
   form.append(
     field("Topic", selectEl("topic", "Choose a topic", topics.map((t) => ({value: t.value,
-      label: `${humanize(t.value)} (${fmtInt(t.events)})`})), params.topic)),
+      label: `${humanize(t.value)} (${fmtInt(t.statements)})`})), params.topic)),
     field("Speaker", actorInput({name: "speaker", value: params.speaker, placeholder: "Any speaker",
       label: "Speaker", onPick: (a) => go({speaker: a.name})})),
     field("Since", h("input", {type: "date", name: "since", value: fullDate(params.since, false), "aria-label": "Since"})),
@@ -1177,7 +1177,7 @@ async function positionsPage(m, seq) {
     root.append(h("section", {class: "card"}, h("h2", {}, "Topics"),
       h("p", {class: "muted"}, "Pick a topic to see its statements by speaker over time."),
       h("div", {class: "chips"}, topics.map((t) => h("a", {class: "chip topic-chip", href: pageUrl("/positions", {topic: t.value})},
-        humanize(t.value), h("span", {class: "n"}, fmtInt(t.events)))))));
+        humanize(t.value), h("span", {class: "n"}, fmtInt(t.statements)))))));
     return root;
   }
 
