@@ -136,6 +136,17 @@ def _valid(y: int, m: int, d: int) -> Optional[date]:
 
 def resolve(dm: DateMention, ref: Optional[date], future: bool = False) -> Resolved:
     """Resolve a mention against a reference date (publication or dateline)."""
+    basis = "explicit" if dm.kind in ("iso", "mdy_num", "dmy_num", "mdy", "dmy", "my") else "relative"
+    try:
+        r = _resolve(dm, ref, future)
+    except OverflowError:  # a reference at the ends of the calendar ("yesterday" of 0001-01-01)
+        return Resolved(None, "unknown", basis)
+    if r.date and not re.fullmatch(r"(?!0000)\d{4}(-\d\d){0,2}", r.date):  # year 0 or 10000
+        return Resolved(None, "unknown", basis)
+    return r
+
+
+def _resolve(dm: DateMention, ref: Optional[date], future: bool = False) -> Resolved:
     if dm.kind in ("iso", "mdy_num", "dmy_num", "mdy", "dmy"):
         if dm.year:
             d = _valid(dm.year, dm.month, dm.day)

@@ -18,8 +18,11 @@ def _html_to_text(raw: RawItem) -> None:
     """Main text and metadata of an HTML page (trafilatura), into the raw item."""
     import trafilatura  # imported here: HTML is the rarer path and the import costs ~0.3 s
 
-    doc = trafilatura.bare_extraction(raw.content, url=raw.url, with_metadata=True,
-                                      include_comments=False, include_tables=False)
+    try:
+        doc = trafilatura.bare_extraction(raw.content, url=raw.url, with_metadata=True,
+                                          include_comments=False, include_tables=False)
+    except Exception as e:  # trafilatura/htmldate/lxml fail on some tag soup ("<svg><p><p>": an AssertionError)
+        raise NoText(f"the HTML page could not be parsed ({e.__class__.__name__})", raw.source) from None
     if doc is None or not (doc.text or "").strip():
         raise NoText("no article text found in the HTML page", raw.source)
     raw.content = doc.text

@@ -8,6 +8,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,6 +117,8 @@ def _items_from_bytes(data: bytes, source: str, ext: Optional[str]) -> Iterator[
     if not data.strip():
         raise EmptyInput("empty file", source)
     text, warnings = decode(data, source)
+    if not text.strip():  # a byte-order mark and nothing else
+        raise EmptyInput("empty file", source)
     if ext is None:
         ext = sniff(text)
     if ext in JSONL_EXT:
@@ -170,20 +173,31 @@ def _record_item(rec, source: str, warnings: list) -> RawItem:
         text, kind = _first(rec, HTML_FIELDS), "html"
     if not isinstance(text, str) or not text.strip():
         raise NoText(f"record has no text (expected one of: {', '.join(TEXT_FIELDS + HTML_FIELDS)})", source)
+    text = _no_surrogates(text)
     authors = _first(rec, AUTHOR_FIELDS) or []
     if isinstance(authors, str):
         authors = [authors]
+    elif not isinstance(authors, list):  # true, 3, {...}: not a list of names
+        authors = []
     url = _first(rec, URL_FIELDS)
     return RawItem(
         source=str(url) if url else source, content=text, kind=kind,
         title=_str(_first(rec, TITLE_FIELDS)), published=_str(_first(rec, DATE_FIELDS)),
         url=_str(url), outlet=_str(_first(rec, OUTLET_FIELDS)),
-        authors=[str(a) for a in authors if a], warnings=list(warnings),
+        authors=[_no_surrogates(str(a)) for a in authors if a], warnings=list(warnings),
     )
 
 
 def _str(v) -> Optional[str]:
-    return None if v is None else str(v).strip() or None
+    return None if v is None else _no_surrogates(str(v)).strip() or None
+
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(s: str) -> str:
+    """JSON may escape half a surrogate pair ("\\ud800"): not a character, and not encodable; U+FFFD instead."""
+    return LONE_SURROGATE.sub("\ufffd", s)
 
 
 def sniff(text: str) -> str:
