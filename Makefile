@@ -7,7 +7,7 @@ DB     ?= parley.duckdb
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup browser demo serve test accuracy bench clean
+.PHONY: setup browser postgres demo serve test accuracy bench clean
 
 setup: $(VENV)/.installed
 
@@ -27,6 +27,14 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core fonts-liberation >/dev/null; } || \
 	  echo "warning: could not install chromium; the browser tests will be skipped" >&2
 
+# Debian's PostgreSQL for the PostgreSQL tests (each test session starts a throwaway cluster on 127.0.0.1).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	  echo "installing Debian's postgresql for the PostgreSQL tests"; \
+	  $(SUDO) apt-get update -q >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends postgresql >/dev/null; } || \
+	  echo "warning: could not install postgresql; the PostgreSQL tests will be skipped (they fail where $$PARLEY_REQUIRE_POSTGRES is set)" >&2
+
 demo: setup
 	$(BIN)/parley ingest parley/demo --db $(DB)
 	$(BIN)/parley timeline --db $(DB) --format table
@@ -34,7 +42,7 @@ demo: setup
 serve: setup
 	$(BIN)/parley serve --db $(DB)
 
-test: setup browser
+test: setup browser postgres
 	$(BIN)/python -m pytest -q
 
 accuracy: setup

@@ -41,7 +41,8 @@ def errors_as_messages(fn):
 
 def db_option(fn):
     return click.option("--db", "db", default=None, metavar="PATH",
-                        help="Database file (default: $PARLEY_DB or ./parley.duckdb).")(fn)
+                        help="Database: a DuckDB file, or postgresql://USER@HOST[:PORT]/DBNAME"
+                             " (default: $PARLEY_DB or ./parley.duckdb).")(fn)
 
 
 def output_options(fn):

@@ -85,7 +85,7 @@ def _too_large(limit: int) -> JSONResponse:
 def create_app(db: Optional[str] = None, write_token: Optional[str] = None, max_body: int = MAX_BODY) -> FastAPI:
     """The application over one database; writes are possible only with ``write_token``."""
     store = Store(db, read_only=not write_token)
-    lock = threading.Lock()  # one DuckDB connection, used by one request at a time
+    lock = threading.Lock()  # one database connection, used by one request at a time
     cache: dict = {}
     @asynccontextmanager
     async def lifespan(app):
@@ -137,7 +137,9 @@ def create_app(db: Optional[str] = None, write_token: Optional[str] = None, max_
     @app.get("/api/facets", tags=["events"])
     def facets():
         """Values the event filters can take, with counts."""
-        if "facets" not in cache:  # the store changes only through this process (POST clears it)
+        if store.dialect != "duckdb":  # other processes may write a PostgreSQL database at any time
+            return q(store.facets)
+        if "facets" not in cache:  # a DuckDB file changes only through this process (POST clears it)
             cache["facets"] = q(store.facets)
         return cache["facets"]
 

@@ -1,8 +1,12 @@
-"""Storage: a DuckDB file by default, with versioned migrations.
+"""Storage: a DuckDB file by default, or a PostgreSQL database; versioned migrations.
 
 One document and everything extracted from it is written in one transaction, so an
 interrupted ingest never leaves half a document; documents are keyed by the hash of
 their cleaned text, so re-ingesting adds nothing twice.
+
+``--db postgresql://...`` (or ``postgres://``) opens PostgreSQL through ``parley.pg``:
+the same schema, the same queries and the same results. Writers take an advisory lock
+for the length of each write transaction there, so concurrent ingests are safe.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Optional
 
-from . import dedup, merge
+from . import dedup, merge, pg
 from .errors import StoreError
 from .model import Extraction, stable_id
 
@@ -36,16 +40,25 @@ class Store:
     """A parley database. Use as a context manager or call ``close()``."""
 
     def __init__(self, path: Optional[str] = None, read_only: bool = False):
-        import duckdb
+        self.path = str(path or default_path())
+        self.dialect = "postgresql" if pg.is_dsn(self.path) else "duckdb"
+        self.where = pg.redact(self.path) if self.dialect == "postgresql" else self.path  # for messages
+        if self.dialect == "postgresql":
+            try:
+                self.con = pg.Connection(self.path, read_only=read_only)
+            except Exception as e:  # psycopg.Error, or a malformed DSN
+                first = (str(e).strip().splitlines() or [e.__class__.__name__])[0]
+                raise StoreError(f"cannot open the database ({first}); it was not modified", self.where) from None
+        else:
+            import duckdb
 
-        self.path = path or default_path()
-        if read_only and not Path(self.path).exists():
-            raise StoreError("no database here; run `parley ingest` first", self.path)
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as e:
-            first = str(e).splitlines()[0]
-            raise StoreError(f"cannot open the database ({first}); the file was not modified", self.path) from None
+            if read_only and not Path(self.path).exists():
+                raise StoreError("no database here; run `parley ingest` first", self.path)
+            try:
+                self.con = duckdb.connect(self.path, read_only=read_only)
+            except duckdb.Error as e:
+                first = str(e).splitlines()[0]
+                raise StoreError(f"cannot open the database ({first}); the file was not modified", self.path) from None
         self._check_and_migrate(read_only)
 
     def __enter__(self):
@@ -62,38 +75,52 @@ class Store:
     # -- schema -----------------------------------------------------------------
     def _tables(self) -> set:
         return {r[0] for r in self.con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()").fetchall()}
 
-    def _check_and_migrate(self, read_only: bool) -> None:
+    def _lock(self) -> None:
+        """Inside a write transaction: wait for the other writers (PostgreSQL; a DuckDB file has one writer)."""
+        if self.dialect == "postgresql":
+            self.con.lock()
+
+    def _pending(self, read_only: bool) -> list:
+        """The migrations this database still needs (errors if it is not parley's, or newer)."""
         tables = self._tables()
         if tables and "schema_migrations" not in tables:
             self.close()
             raise StoreError("this database was not made by parley (no schema_migrations table); "
-                             "it was not modified", self.path)
+                             "it was not modified", self.where)
         done = set()
         if "schema_migrations" in tables:
             done = {r[0] for r in self.con.execute("SELECT version FROM schema_migrations").fetchall()}
-        todo = [(v, sql) for v, sql in migrations() if v not in done]
         if done and max(done) > max(v for v, _ in migrations()):
             self.close()
-            raise StoreError("this database was made by a newer parley; upgrade parley to use it", self.path)
-        if not todo:
-            return
-        if read_only:
+            raise StoreError("this database was made by a newer parley; upgrade parley to use it", self.where)
+        todo = [(v, sql) for v, sql in migrations() if v not in done]
+        if todo and read_only:
             self.close()
-            raise StoreError("the database needs a schema upgrade; open it once without read-only", self.path)
+            if not tables and self.dialect == "postgresql":
+                raise StoreError("no parley database here; run `parley ingest` first", self.where)
+            raise StoreError("the database needs a schema upgrade; open it once without read-only", self.where)
+        return todo
+
+    def _check_and_migrate(self, read_only: bool) -> None:
+        if not self._pending(read_only):
+            return
         self.con.execute("BEGIN")
         try:
+            self._lock()
+            todo = self._pending(read_only)  # again, under the lock: another writer may have just migrated
             self.con.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
                              "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)")
             for v, sql in todo:
                 sql = re.sub(r"--[^\n]*", "", sql)  # comments may hold semicolons
                 for stmt in [s for s in sql.split(";") if s.strip()]:
-                    self.con.execute(stmt)
+                    self.con.execute(self.con.migration(stmt) if self.dialect == "postgresql" else stmt)
                 self.con.execute("INSERT INTO schema_migrations (version) VALUES (?)", [v])
             self.con.execute("COMMIT")
         except Exception:
-            self.con.execute("ROLLBACK")
+            if self.con is not None:
+                self.con.execute("ROLLBACK")
             raise
 
     def schema_version(self) -> int:
@@ -109,6 +136,7 @@ class Store:
         con = self.con
         con.execute("BEGIN")
         try:
+            self._lock()  # concurrent writers (PostgreSQL) take turns: the check below and the merge are race-free
             if con.execute("SELECT 1 FROM documents WHERE id = ?", [d.id]).fetchone():
                 con.execute("ROLLBACK")
                 return False
@@ -187,8 +215,9 @@ class Store:
         ids = sorted(ids)
         imarks = ",".join("?" * len(ids))
         rows = self._rows(f"SELECT x.*, coalesce(d.duplicate_of, d.id) AS root FROM extractions x"
-                          f" JOIN documents d ON d.id = x.document_id WHERE x.id IN ({imarks})", ids)
-        parts = self._rows(f"SELECT * FROM extraction_participants WHERE event_id IN ({imarks})", ids)
+                          f" JOIN documents d ON d.id = x.document_id WHERE x.id IN ({imarks}) ORDER BY x.id", ids)
+        parts = self._rows(f"SELECT * FROM extraction_participants WHERE event_id IN ({imarks})"
+                           " ORDER BY event_id, actor_id, role", ids)
         canon, reasons = merge.build(merge.load_extractions(rows, parts))
         old = sorted({r["event_id"] for r in rows if r["event_id"]})
         if old:
@@ -240,7 +269,7 @@ class Store:
 
     def actors(self) -> list[dict]:
         rows = self._rows("SELECT a.*, (SELECT count(DISTINCT event_id) FROM participants p WHERE p.actor_id = a.id)"
-                          " AS events FROM actors a ORDER BY events DESC, name")
+                          " AS events FROM actors a ORDER BY events DESC, name, id")
         for r in rows:
             r["aliases"] = json.loads(r["aliases"] or "[]")
             r["roles"] = json.loads(r["roles"] or "[]")
@@ -334,14 +363,14 @@ class Store:
         marks = ",".join("?" * len(ids))
         parts: dict = {}
         for r in self._rows(f"SELECT p.event_id, p.role, a.id, a.name FROM participants p JOIN actors a"
-                            f" ON a.id = p.actor_id WHERE p.event_id IN ({marks})", ids):
+                            f" ON a.id = p.actor_id WHERE p.event_id IN ({marks}) ORDER BY a.name, a.id, p.role", ids):
             parts.setdefault(r["event_id"], []).append({"actor": r["name"], "actor_id": r["id"], "role": r["role"]})
         evid: dict = {}
         for r in self._rows(f"SELECT x.event_id, x.id AS extraction_id, x.join_reason, v.document_id, v.start_offset,"
                             f" v.end_offset, v.text, d.source, d.title, d.published, d.outlet,"
                             f" coalesce(d.duplicate_of, d.id) AS root FROM extractions x"
                             f" JOIN evidence v ON v.owner_id = x.id JOIN documents d ON d.id = v.document_id"
-                            f" WHERE x.event_id IN ({marks}) ORDER BY d.id, v.start_offset", ids):
+                            f" WHERE x.event_id IN ({marks}) ORDER BY d.id, v.start_offset, v.end_offset, x.id", ids):
             evid.setdefault(r["event_id"], []).append(r)
         out = []
         for e in events:
@@ -429,14 +458,14 @@ class Store:
         def pairs(sql):
             return [{"value": v, "events": n} for v, n in self.con.execute(sql).fetchall() if v is not None]
         return {
-            "types": pairs("SELECT type, count(*) FROM events GROUP BY type ORDER BY 2 DESC"),
-            "statuses": pairs("SELECT status, count(*) FROM events GROUP BY status ORDER BY 2 DESC"),
+            "types": pairs("SELECT type, count(*) FROM events GROUP BY type ORDER BY 2 DESC, 1"),
+            "statuses": pairs("SELECT status, count(*) FROM events GROUP BY status ORDER BY 2 DESC, 1"),
             "countries": pairs("SELECT a.country, count(DISTINCT p.event_id) FROM participants p JOIN actors a"
-                               " ON a.id = p.actor_id GROUP BY a.country ORDER BY 2 DESC"),
+                               " ON a.id = p.actor_id GROUP BY a.country ORDER BY 2 DESC, 1"),
             "years": pairs("SELECT substr(date, 1, 4) AS y, count(*) FROM events WHERE date IS NOT NULL"
                            " GROUP BY y ORDER BY y"),
             "topics": [{"value": v, "statements": n} for v, n in self.con.execute(
-                "SELECT topic, count(*) FROM positions GROUP BY topic ORDER BY 2 DESC").fetchall()],
+                "SELECT topic, count(*) FROM positions GROUP BY topic ORDER BY 2 DESC, 1").fetchall()],
         }
 
     def find_actors(self, q: Optional[str] = None, kind: Optional[str] = None, limit: int = 50,
@@ -454,7 +483,7 @@ class Store:
         rows = self._rows(
             "SELECT a.id, a.name, a.kind, a.country, a.aliases, a.roles, a.known, coalesce(n.events, 0) AS events"
             " FROM actors a LEFT JOIN (SELECT actor_id, count(DISTINCT event_id) AS events FROM participants"
-            f" GROUP BY actor_id) n ON n.actor_id = a.id{cond} ORDER BY events DESC, a.name"
+            f" GROUP BY actor_id) n ON n.actor_id = a.id{cond} ORDER BY events DESC, a.name, a.id"
             f" LIMIT {int(limit)} OFFSET {int(offset)}", params)
         for r in rows:
             r["aliases"] = json.loads(r["aliases"] or "[]")
@@ -476,7 +505,7 @@ class Store:
             " JOIN participants q ON q.event_id = p.event_id AND q.actor_id <> p.actor_id"
             " JOIN actors b ON b.id = q.actor_id JOIN events e ON e.id = p.event_id"
             " WHERE p.actor_id = ? AND q.role NOT IN ('attendee', 'courier')"
-            " GROUP BY b.id, b.name, b.kind, b.country ORDER BY events DESC, b.name LIMIT 100", [a["id"]])
+            " GROUP BY b.id, b.name, b.kind, b.country ORDER BY events DESC, b.name, b.id LIMIT 100", [a["id"]])
         a["activity"] = self._rows(
             "SELECT substr(e.date, 1, 4) AS year, e.type, count(DISTINCT e.id) AS events FROM participants p"
             " JOIN events e ON e.id = p.event_id WHERE p.actor_id = ? GROUP BY year, e.type ORDER BY year, e.type",
@@ -501,13 +530,13 @@ class Store:
             " CASE WHEN x.id IS NULL THEN 'position' ELSE 'event' END AS kind, x.event_id,"
             " coalesce(x.type, p.topic) AS label, v.owner_id FROM evidence v"
             " LEFT JOIN extractions x ON x.id = v.owner_id LEFT JOIN positions p ON p.id = v.owner_id"
-            " WHERE v.document_id = ? ORDER BY start, kind", [d["id"]])
+            " WHERE v.document_id = ? ORDER BY start, kind, v.owner_id", [d["id"]])
         return d
 
     def series(self, name: Optional[str] = None) -> list[dict]:
         """Mechanisms with their sessions, dates, sources, and the ordinals missing from the corpus."""
         rows = self._rows("SELECT id, type, date, ordinal, mechanism, series_id, n_sources, format FROM events"
-                          " WHERE series_id IS NOT NULL ORDER BY series_id, ordinal NULLS LAST, date")
+                          " WHERE series_id IS NOT NULL ORDER BY series_id, ordinal NULLS LAST, date, id")
         keys = sorted({r["series_id"] for r in rows}, key=lambda k: (-len(k), k))
         canon: dict = {}
         for k in keys:  # fold a key into the longest one it is compatible with ("their dialogue")
@@ -576,7 +605,7 @@ def _date_range(where: list, params: list, column: str, since: Optional[str], un
         where.append(f"{column} >= ?")
         params.append(since)
     if until:
-        where.append(f"{column} <= ? || '~'")
+        where.append(f"{column} <= CAST(? AS TEXT) || '~'")
         params.append(until)
 
 
