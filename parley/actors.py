@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
+from .nlp import text_of
 from .kb import KB, load_yaml, norm, slug, surname
 from .model import Actor, Role
 
@@ -166,7 +167,7 @@ class Resolver:
                     found.append(Mention(tok.idx, tok.idx + len(tok), tok.text, unknown[tok.text], "person", "surname"))
                     taken.append((tok.idx, tok.idx + len(tok)))
         # Offices without a name: "the Russian president" at the document's date.
-        for m in TITLE_ONLY.finditer(doc.text):
+        for m in TITLE_ONLY.finditer(text_of(doc)):
             # "Russia's foreign minister": the country named in the title is part of it
             inner = [x for x in found if m.start("country") <= x.start and x.end <= m.end("country")
                      and x.kind == "country"]
@@ -196,7 +197,7 @@ class Resolver:
                 found.append(Mention(m.start(), m.end(), m.group(0), a.id, "person", "title"))
                 taken.append((m.start(), m.end()))
         found.sort(key=lambda m: m.start)
-        found = self._join_split_names(found, doc.text, actors)
+        found = self._join_split_names(found, text_of(doc), actors)
         return found, actors
 
     def _join_split_names(self, found: list, text: str, actors: dict) -> list:
@@ -240,8 +241,9 @@ class Resolver:
 
     def _new_person(self, name, doc, ent, ref_date) -> Actor:
         """An actor for a person the knowledge base does not know, with title and country."""
-        before = doc.text[max(0, ent.start_char - 80):ent.start_char]
-        after = doc.text[ent.end_char:ent.end_char + 160]
+        text = text_of(doc)
+        before = text[max(0, ent.start_char - 80):ent.start_char]
+        after = text[ent.end_char:ent.end_char + 160]
         title = country = None
         m = PERSON_TITLES.search(before)
         if m:

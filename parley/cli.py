@@ -99,23 +99,40 @@ def cli():
 @click.option("--silent", is_flag=True, help="No progress bar.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="Summary as text (stderr) or JSON (stdout).")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=None,
+              help="Worker processes for extraction (default: all cores; small batches use one).")
+@click.option("--full", is_flag=True,
+              help="Parse every sentence with the full pipeline (no cheap first pass deciding which to parse).")
 @errors_as_messages
-def ingest(paths, db, published, outlet, silent, fmt):
+def ingest(paths, db, published, outlet, silent, fmt, jobs, full):
     """Read articles (files, folders, globs, '-' for stdin) into the database."""
+    import os
+
+    from . import readers
     from .ingest import ingest as run
     from .store import Store
 
+    jobs = jobs or os.cpu_count() or 1
+    prefilter = False if full else None
     show = not silent and sys.stderr.isatty()
     with Store(db) as store:
         if show:
-            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-            with Progress(TextColumn("ingest"), BarColumn(), TextColumn("{task.completed} items"),
-                          TextColumn("{task.fields[last]}"), TimeElapsedColumn(), transient=True) as prog:
-                task = prog.add_task("ingest", total=None, last="")
-                summary = run(paths, store, published=published, outlet=outlet,
-                              on_item=lambda item, status: prog.update(task, advance=1, last=Path(item).name[:40]))
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
+                                       TimeElapsedColumn, TimeRemainingColumn)
+            total = readers.estimate(paths)
+            with Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+                          TextColumn("{task.fields[rate]} articles/s"), TimeElapsedColumn(), TextColumn("ETA"),
+                          TimeRemainingColumn(), TextColumn("{task.fields[last]}"), transient=True) as prog:
+                task = prog.add_task("ingest", total=total, last="", rate="-")
+
+                def tick(item, status):
+                    t = prog.tasks[0]
+                    rate = t.completed / t.elapsed if t.elapsed else 0
+                    prog.update(task, advance=1, last=Path(item).name[:30], rate=f"{rate:.1f}")
+                summary = run(paths, store, published=published, outlet=outlet, on_item=tick, jobs=jobs,
+                              prefilter=prefilter)
         else:
-            summary = run(paths, store, published=published, outlet=outlet)
+            summary = run(paths, store, published=published, outlet=outlet, jobs=jobs, prefilter=prefilter)
         docs = store.count("documents")
     for item, msg in summary.failed:
         click.echo(f"{item}: {msg}", err=True)
@@ -137,8 +154,9 @@ def ingest(paths, db, published, outlet, silent, fmt):
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write <stem>.json per input here.")
 @click.option("--format", "fmt", type=click.Choice(["json", "nl"]), default="json",
               help="json: one indented object (per input); nl: one object per line.")
+@click.option("--full", is_flag=True, help="Parse every sentence with the full pipeline (no cheap first pass).")
 @errors_as_messages
-def extract(paths, published, outlet, out_dir, fmt):
+def extract(paths, published, outlet, out_dir, fmt, full):
     """Extract events and positions from articles, without storing them (the pinned JSON)."""
     from . import readers
     from .errors import InputError
@@ -154,7 +172,7 @@ def extract(paths, published, outlet, out_dir, fmt):
             failed += 1
             continue
         try:
-            x = extract_item(item, published=published, outlet=outlet)
+            x = extract_item(item, published=published, outlet=outlet, prefilter=False if full else None)
         except InputError as e:
             click.echo(f"{item.source}: {e.code} {e.message}", err=True)
             failed += 1

@@ -18,6 +18,7 @@ from . import syntax
 from .actors import Mention
 from .kb import KB, load_yaml, norm
 from .metadata import DATELINE
+from .nlp import text_of
 from .model import Event, Evidence, Location, Participant
 
 CORE_ORDER = {"host": 0, "guest": 0, "sender": 0, "recipient": 0, "visitor": 0, "participant": 1,
@@ -622,7 +623,7 @@ class EventExtractor:
         for d in sent_dates:
             ds = s.start + d[0].start
             lo, hi = sorted((ds, ts))
-            gap = self.sdoc.text[lo:hi] if self.sdoc is not None else s.text
+            gap = text_of(self.sdoc)[lo:hi] if self.sdoc is not None else s.text
             if ds > ts:  # a date after the trigger: another event noun before it takes it
                 first_noun = EVENT_NOUN.search(gap)
                 container = re.search(r"\b(?:during|at|amid|on the sidelines of|in the course of)\s+(?:\w+\s+){0,3}$",

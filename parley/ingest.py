@@ -5,7 +5,9 @@ document already in the store (same cleaned text) is counted, not extracted agai
 """
 from __future__ import annotations
 
+import itertools
 import logging
+from collections import deque
 import traceback
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
@@ -15,6 +17,8 @@ from .errors import InputError
 from .store import Store
 
 log = logging.getLogger("parley.ingest")
+POOL_AFTER = 24  # items: fewer than this are analysed in this process, whatever ``jobs`` says
+GROUP = 4        # documents analysed together (sent to a worker as one task)
 
 
 @dataclass
@@ -55,45 +59,144 @@ def item_warnings(raw: readers.RawItem) -> list[str]:
 
 
 def ingest(paths: Iterable[str], store: Store, published: Optional[str] = None, outlet: Optional[str] = None,
-           on_item: Optional[Callable[[str, str], None]] = None, stdin=None) -> Summary:
+           on_item: Optional[Callable[[str, str], None]] = None, stdin=None, jobs: int = 1,
+           prefilter: Optional[bool] = None) -> Summary:
     """Ingest every item under the paths into the store. ``on_item(item, status)`` reports progress."""
-    return ingest_items(readers.read(paths, stdin=stdin), store, published, outlet, on_item)
+    return ingest_items(readers.read(paths, stdin=stdin), store, published, outlet, on_item, jobs, prefilter)
 
 
 def ingest_items(items: Iterable[readers.Item], store: Store, published: Optional[str] = None,
-                 outlet: Optional[str] = None, on_item: Optional[Callable[[str, str], None]] = None) -> Summary:
-    """Ingest items already read (raw articles or the input errors met while reading them)."""
+                 outlet: Optional[str] = None, on_item: Optional[Callable[[str, str], None]] = None,
+                 jobs: int = 1, prefilter: Optional[bool] = None) -> Summary:
+    """Ingest items already read (raw articles or the input errors met while reading them).
+
+    Items stream through: each is cleaned and checked against the store here, analysed
+    in groups here (``jobs`` 1) or in a pool of ``jobs`` worker processes, and written
+    here, one document per transaction, in input order. At most a few groups per worker
+    are in flight, so memory does not grow with the corpus."""
     summary = Summary()
-    for item in items:
-        if isinstance(item, InputError):
-            summary.failed.append((item.item or "?", f"{item.code} {item.message}"))
-            _report(on_item, item.item or "?", "failed")
-            continue
-        for w in item_warnings(item):
-            summary.warnings.append((item.source, w))
-        try:
-            doc, paras = document.build(item, published=published, outlet=outlet)
-            if store.has_document(doc.id):
-                summary.present += 1
-                _report(on_item, item.source, "present")
-                continue
-            x = pipeline.analyze(doc, paras)
-            if store.add(x):
-                summary.added += 1
-                summary.events += len(x.events)
-                summary.positions += len(x.positions)
-                _report(on_item, item.source, "added")
-            else:
-                summary.present += 1
-                _report(on_item, item.source, "present")
-        except InputError as e:
-            summary.failed.append((item.source, f"{e.code} {e.message}"))
-            _report(on_item, item.source, "failed")
-        except Exception as e:  # a bug on one item must not stop the batch
-            log.debug("internal error on %s\n%s", item.source, traceback.format_exc())
-            summary.failed.append((item.source, f"E900 internal error: {e.__class__.__name__}: {e}"))
-            _report(on_item, item.source, "failed")
+    items = iter(items)
+    head = list(itertools.islice(items, POOL_AFTER))  # a small batch is not worth starting workers for
+    pool = _Pool(jobs, prefilter) if jobs > 1 and len(head) == POOL_AFTER else None
+    pending: deque = deque()  # (sources, future) in input order
+    group: list = []          # (source, (document, paragraphs)) analysed together
+
+    def flush():
+        if not group:
+            return
+        sources, built = [g[0] for g in group], [g[1] for g in group]
+        group.clear()
+        if pool is None:
+            for source, x in zip(sources, _analyze_group(built, prefilter)):
+                _store(source, x, store, summary, on_item)
+            return
+        pending.append((sources, pool.submit(built)))
+        while len(pending) >= pool.window or (pending and pending[0][1].done()):
+            done, fut = pending.popleft()
+            for source, x in zip(done, fut.result()):
+                _store(source, x, store, summary, on_item)
+
+    try:
+        for item in itertools.chain(head, items):
+            built = _prepare(item, store, published, outlet, summary, on_item)
+            if built is not None:
+                group.append((item.source, built))
+                if len(group) >= GROUP:
+                    flush()
+        flush()
+        while pending:
+            done, fut = pending.popleft()
+            for source, x in zip(done, fut.result()):
+                _store(source, x, store, summary, on_item)
+    finally:
+        if pool is not None:
+            pool.close()
     return summary
+
+
+def _prepare(item, store: Store, published, outlet, summary: Summary, on_item):
+    """Clean an item and check the store; None when it failed or is already there."""
+    if isinstance(item, InputError):
+        summary.failed.append((item.item or "?", f"{item.code} {item.message}"))
+        _report(on_item, item.item or "?", "failed")
+        return None
+    for w in item_warnings(item):
+        summary.warnings.append((item.source, w))
+    try:
+        doc, paras = document.build(item, published=published, outlet=outlet)
+    except InputError as e:
+        summary.failed.append((item.source, f"{e.code} {e.message}"))
+        _report(on_item, item.source, "failed")
+        return None
+    except Exception as e:  # a bug on one item must not stop the batch
+        log.debug("internal error on %s\n%s", item.source, traceback.format_exc())
+        summary.failed.append((item.source, f"E900 internal error: {e.__class__.__name__}: {e}"))
+        _report(on_item, item.source, "failed")
+        return None
+    if store.has_document(doc.id):
+        summary.present += 1
+        _report(on_item, item.source, "present")
+        return None
+    return doc, paras
+
+
+def _analyze_group(built: list, prefilter: Optional[bool]) -> list:
+    """The extractions of cleaned documents (their parses batched together); when the group
+    fails, each document is analysed alone, and an error becomes its message."""
+    try:
+        return pipeline.analyze_many(built, prefilter=prefilter)
+    except InputError as e:
+        if len(built) == 1:
+            return [f"{e.code} {e.message}"]
+    except Exception as e:  # a bug on one item must not stop the batch
+        if len(built) == 1:
+            log.debug("internal error on %s\n%s", built[0][0].source, traceback.format_exc())
+            return [f"E900 internal error: {e.__class__.__name__}: {e}"]
+    return [x for b in built for x in _analyze_group([b], prefilter)]
+
+
+def _store(source: str, x, store: Store, summary: Summary, on_item) -> None:
+    if isinstance(x, str):
+        summary.failed.append((source, x))
+        _report(on_item, source, "failed")
+    elif store.add(x):
+        summary.added += 1
+        summary.events += len(x.events)
+        summary.positions += len(x.positions)
+        _report(on_item, source, "added")
+    else:
+        summary.present += 1
+        _report(on_item, source, "present")
+
+
+class _Pool:
+    """Worker processes that each load the pipeline once and analyse documents."""
+
+    def __init__(self, jobs: int, prefilter: Optional[bool]):
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.window = jobs * 2
+        self.prefilter = prefilter
+        self.ex = ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn"), initializer=_warm)
+
+    def submit(self, built: list):
+        return self.ex.submit(_analyze_group, built, self.prefilter)
+
+    def close(self) -> None:
+        self.ex.shutdown(wait=True, cancel_futures=True)
+
+
+def _warm() -> None:
+    """Load the model and the knowledge base before the first document arrives."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C and stops the pool
+    from . import nlp
+    from .kb import KB
+
+    KB.load()
+    nlp.pipeline()
 
 
 def _report(cb, item, status) -> None:

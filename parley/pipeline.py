@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import os
 import re
 from typing import Optional
 
@@ -17,9 +18,14 @@ from .positions import PositionExtractor
 from .readers import RawItem
 
 
-def extract_item(raw: RawItem, published: Optional[str] = None, outlet: Optional[str] = None) -> Extraction:
+# The cheap first pass is on unless PARLEY_PREFILTER=0 (or `--full` on the command line).
+PREFILTER = os.environ.get("PARLEY_PREFILTER", "1") != "0"
+
+
+def extract_item(raw: RawItem, published: Optional[str] = None, outlet: Optional[str] = None,
+                 prefilter: Optional[bool] = None) -> Extraction:
     doc, paras = document.build(raw, published=published, outlet=outlet)
-    return analyze(doc, paras)
+    return analyze(doc, paras, prefilter=prefilter)
 
 
 def extract_text(text: str, published: Optional[str] = None, source: str = "<text>",
@@ -36,20 +42,28 @@ def sentences_of(sdoc, paras, parsed=None) -> list[Sentence]:
     skip = {(p.start, p.end) for p in paras if p.kind == "body" and p.start >= 0 and _headline_like(p.text)}
     starts = [b[0] for b in body]
     out: list[Sentence] = []
-    text = sdoc.text
+    text = nlp.text_of(sdoc)
     if parsed is None:
         segments = [(sent.start_char, sent.end_char, True) for sent in sdoc.sents]
     else:
         from .prefilter import sentences
 
         inside = sorted(parsed)
+        starts_in = [a for a, _ in inside]
+        cuts: dict = {}  # spaCy's sentence starts inside each parsed stretch
+        for sent in sdoc.sents:
+            k = bisect.bisect_right(starts_in, sent.start_char) - 1
+            if k >= 0 and sent.start_char < inside[k][1]:
+                cuts.setdefault(k, []).append(sent.start_char)
         segments = []
+        for k, (a, b) in enumerate(inside):
+            marks = sorted(set([a] + cuts.get(k, [])))
+            segments += [(x, y, True) for x, y in zip(marks, marks[1:] + [b]) if x < y]
         for s, e in sentences(text):
-            if (s, e) in parsed:
-                span = sdoc.char_span(s, e, alignment_mode="expand")
-                segments += [(max(s, x.start_char), min(e, x.end_char), True) for x in span.sents] if span else []
-            elif not any(a <= s < b for a, b in inside):
+            k = bisect.bisect_right(starts_in, s) - 1
+            if k < 0 or s >= inside[k][1]:
                 segments.append((s, e, False))
+        segments.sort()
     for seg_start, seg_end, is_parsed in segments:
         for m in re.finditer(r"[^\n]+", text[seg_start:seg_end]):
             s, e = seg_start + m.start(), seg_start + m.end()
@@ -71,21 +85,35 @@ def _headline_like(text: str) -> bool:
     return len(t.split()) <= 20 and not t.endswith((".", "!", "?", '"', "\u201d", "'", "\u2019", ":", ")"))
 
 
-def analyze(doc: Document, paras, sdoc=None, prefilter: bool = False) -> Extraction:
-    """Everything extracted from one document. With ``prefilter``, a cheap first pass
-    (parley/prefilter.py) decides which paragraphs get spaCy's full pipeline."""
-    kb = KB.load()
-    parsed = None
-    if sdoc is None and prefilter:
-        from . import prefilter as pf
+def analyze(doc: Document, paras, sdoc=None, prefilter: Optional[bool] = None) -> Extraction:
+    """Everything extracted from one document. With ``prefilter`` (default: ``PREFILTER``), a
+    cheap first pass (parley/prefilter.py) decides which sentences get spaCy's full pipeline."""
+    if sdoc is not None:
+        return _extract(doc, paras, sdoc, None)
+    return analyze_many([(doc, paras)], prefilter)[0]
 
-        plan = pf.plan(doc.text)
-        if plan.mode == "none":
-            return Extraction(document=doc)
-        if plan.mode == "some":
-            parsed = plan.spans
-            sdoc = nlp.parse(doc.text, spans=parsed)
-    sdoc = sdoc if sdoc is not None else nlp.parse(doc.text)
+
+def analyze_many(built: list, prefilter: Optional[bool] = None) -> list[Extraction]:
+    """``analyze`` for several (document, paragraphs) at once: their parses share batches."""
+    use = PREFILTER if prefilter is None else prefilter
+    plans = []
+    for doc, _ in built:
+        if use:
+            from . import prefilter as pf
+
+            plan = pf.plan(doc.text)
+            plans.append(None if plan.mode == "none" else plan.spans if plan.mode == "some" else "all")
+        else:
+            plans.append("all")
+    todo = [i for i, p in enumerate(plans) if p is not None]
+    sdocs = dict(zip(todo, nlp.parse_many([(built[i][0].text, None if plans[i] == "all" else plans[i])
+                                           for i in todo])))
+    return [_extract(doc, paras, sdocs[i], None if plans[i] == "all" else plans[i]) if i in sdocs
+            else Extraction(document=doc) for i, (doc, paras) in enumerate(built)]
+
+
+def _extract(doc: Document, paras, sdoc, parsed) -> Extraction:
+    kb = KB.load()
     published = dates.parse_date(doc.published)
     dl = doc.dateline.date if doc.dateline.date and not doc.dateline.date.startswith("--") else None
     ref = published or dates.parse_date(dl)

@@ -7,11 +7,18 @@ splits the text into sentences by punctuation, looks for trigger patterns with t
 regular expressions and, in the sentences that have one, for actor names with the
 knowledge base's phrase matcher over the tokenizer's output. It decides:
 
-- ``all``: a report about diplomacy (two or more trigger sentences that each name two
-  actors): everything is parsed, so positions, pronouns and titles see the whole report;
-- ``some``: only the trigger sentences are parsed; the rest is tokenized, so names
-  there still resolve pronouns and surnames, but none of it is analysed;
-- ``none``: no trigger anywhere: nothing is parsed and nothing is extracted.
+- ``all``: a report about diplomacy (three or more trigger sentences that each name two
+  actors, or one in a short report): everything is parsed, so positions, pronouns and
+  titles see the whole report;
+- ``some``: the trigger sentences and the sentences that may state a position (a speech
+  verb, a topic, a speaker) are parsed, with the context they lean on: the
+  sentence before one that says "he" or "they", and the first sentence that gives a
+  name the knowledge base lacks (where NER sees it in full); the rest is tokenized, so
+  names there still resolve surnames and pronouns, but none of it is analysed;
+- ``none``: neither: nothing is parsed and nothing is extracted.
+
+Events are the same as with the full pipeline on the corpora measured (bench/stream.py
+prints the share kept); positions lose some context outside ``all``.
 """
 from __future__ import annotations
 
@@ -26,8 +33,10 @@ END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Prof|Rev|Jr|Sr|No|Mt|Ft|"
                     r"Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|vs|etc|approx|[A-Z]\.[A-Z]))\.$")
 NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?\b")  # a capitalized word inside a sentence
+PRON = re.compile(r"\b(?:he|she|they|his|her|their|him|them|the two|both)\b", re.I)
 MIN_NAMES = 2     # names in a trigger sentence that make it a strong sign of diplomacy
-MIN_STRONG = 2    # strong trigger sentences that make a report one about diplomacy
+MIN_STRONG = 3    # strong trigger sentences that make a report one about diplomacy
+SHORT = 12        # sentences: a short report with one strong trigger sentence is parsed whole
 
 
 @dataclass
@@ -75,7 +84,8 @@ def plan(text: str) -> Plan:
     matcher = _matcher()
     spans = sentences(text)
     found = [m.start() for m in _trigger_rx().finditer(text)]
-    if not found:
+    said = _statements(text, spans, tok, matcher)
+    if not found and not said:
         return Plan("none", [], len(spans), 0)
     ends = [e for _, e in spans]
     hits, strong = [], 0
@@ -91,19 +101,37 @@ def plan(text: str) -> Plan:
         if len({d[a:b].text for _, a, b in matcher(d)}) >= MIN_NAMES:
             strong += 1
     p = Plan("none", [], len(spans), len(hits))
-    if not hits:
+    if not hits and not said:
         return p
-    if strong >= MIN_STRONG:
+    if strong >= MIN_STRONG or (strong and len(spans) <= SHORT):
         p.mode = "all"
         return p
     p.mode = "some"
-    keep = set(hits)
-    for i in hits:  # the context a trigger sentence leans on
-        if i > 0:
+    keep = set(hits) | set(said)
+    for i in sorted(set(hits) | set(said)):  # the context a trigger sentence leans on
+        sent = text[spans[i][0]:spans[i][1]]
+        if i > 0 and PRON.search(sent):
             keep.add(i - 1)  # the antecedent of "he", "they", "the two"
-        for name in set(NAME.findall(text[spans[i][0]:spans[i][1]])):  # where a name was first given in full
+        d = tok(sent)
+        known = {t.text for _, a, b in matcher(d) for t in d[a:b]}
+        for name in set(NAME.findall(sent)) - known:  # a name the knowledge base lacks: where NER saw it in full
             first = next((j for j in range(i) if name in text[spans[j][0]:spans[j][1]]), None)
             if first is not None:
                 keep.add(first)
     p.spans = [spans[i] for i in sorted(keep)]
     return p
+
+
+def _statements(text: str, spans: list, tok, matcher) -> list[int]:
+    """Sentences that may state a position: a speech verb, a topic of weight MIN_WEIGHT
+    (data/topics.yaml), and a name of the knowledge base or a pronoun for the speaker."""
+    from .positions import MIN_WEIGHT, _speech, topics_of
+
+    verbs = _speech()[0]
+    out = []
+    for i, (s, e) in enumerate(spans):
+        t = text[s:e]
+        if verbs.search(t) and sum(topics_of(t).values()) >= MIN_WEIGHT:
+            if PRON.search(t) or any(True for _ in matcher(tok(t))):
+                out.append(i)
+    return out

@@ -81,6 +81,23 @@ def expand(paths: Iterable[str]) -> Iterator[Union[str, InputError]]:
             yield MissingPath("no such file or folder", p)
 
 
+def estimate(paths: Iterable[str]) -> Optional[int]:
+    """How many items the paths hold, for a progress bar: one per file, one per line of a
+    JSONL file (None for stdin). Reads nothing but the JSONL files' line breaks."""
+    n = 0
+    for p in expand(paths):
+        if isinstance(p, InputError):
+            continue
+        if p == "-":
+            return None
+        if p.lower().endswith(".jsonl"):
+            with open(p, "rb") as f:
+                n += sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+        else:
+            n += 1
+    return n
+
+
 def read(paths: Iterable[str], stdin=None) -> Iterator[Item]:
     """Raw items from all the paths given, in order."""
     for p in expand(paths):
