@@ -13,6 +13,8 @@ import re
 
 import numpy as np
 
+from .sqlutil import insert_many
+
 PERMUTATIONS = 128
 BANDS = 32          # 32 bands x 4 rows: pairs above ~0.7 Jaccard almost always share a band
 ROWS = PERMUTATIONS // BANDS
@@ -58,22 +60,22 @@ def bands(sig: np.ndarray) -> list[tuple[int, str]]:
 
 def find_duplicate(con, sig: np.ndarray):
     """The group root of a stored document this one copies, or None."""
-    bs = bands(sig)
-    cond = " OR ".join("(band = ? AND hash = ?)" for _ in bs)
-    params = [v for b in bs for v in b]
-    cands = con.execute(f"SELECT DISTINCT document_id FROM document_bands WHERE {cond}", params).fetchall()
+    bs = dict(bands(sig))
+    marks = ",".join("?" * len(bs))
+    cands = con.execute(f"SELECT d.id, d.minhash, coalesce(d.duplicate_of, d.id), b.band, b.hash"
+                        f" FROM document_bands b JOIN documents d ON d.id = b.document_id"
+                        f" WHERE b.hash IN ({marks})", list(bs.values())).fetchall()
     best = None
-    for (doc_id,) in cands:
-        row = con.execute("SELECT minhash, coalesce(duplicate_of, id) FROM documents WHERE id = ?", [doc_id]).fetchone()
-        if row and row[0] and similarity(sig, decode(row[0])) >= THRESHOLD:
-            best = row[1] if best is None else min(best, row[1])
+    for doc_id, minhash, root, band, h in cands:
+        if bs.get(band) == h and minhash and similarity(sig, decode(minhash)) >= THRESHOLD:
+            best = root if best is None else min(best, root)
     return best
 
 
 def index(con, doc_id: str, sig: np.ndarray, root) -> None:
     """Index the new document's bands and join it to its group (re-rooting it if need be)."""
-    for b, h in bands(sig):
-        con.execute("INSERT INTO document_bands VALUES (?,?,?) ON CONFLICT DO NOTHING", [b, h, doc_id])
+    insert_many(con, "INSERT INTO document_bands (band, hash, document_id)",
+                [(b, h, doc_id) for b, h in bands(sig)], "ON CONFLICT DO NOTHING")
     if root is None:
         return
     new_root = min(root, doc_id)

@@ -15,11 +15,12 @@ import os
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 from . import dedup, merge, pg
 from .errors import StoreError
 from .model import Extraction, stable_id
+from .sqlutil import insert_many, update_many
 
 DEFAULT_DB = "parley.duckdb"
 MIGRATIONS = Path(str(resources.files("parley") / "migrations"))
@@ -118,6 +119,8 @@ class Store:
                     self.con.execute(self.con.migration(stmt) if self.dialect == "postgresql" else stmt)
                 self.con.execute("INSERT INTO schema_migrations (version) VALUES (?)", [v])
             self.con.execute("COMMIT")
+            if self.dialect == "duckdb":  # DuckDB cannot replay a log that renames an indexed table:
+                self.con.execute("CHECKPOINT")  # write the migrated schema out before any crash can hit
         except Exception:
             if self.con is not None:
                 self.con.execute("ROLLBACK")
@@ -148,29 +151,32 @@ class Store:
                 [d.id, d.source, d.url, d.title, d.published, d.outlet, json.dumps(d.authors),
                  d.dateline.place, d.dateline.date, json.dumps(d.warnings), d.text, dedup.encode(sig), None])
             dedup.index(con, d.id, sig, dup)
-            for a in x.actors:
-                con.execute(
-                    "INSERT INTO actors (id, name, kind, country, aliases, roles, known) VALUES (?,?,?,?,?,?,?)"
-                    " ON CONFLICT (id) DO NOTHING",
-                    [a.id, a.name, a.kind, a.country, json.dumps(a.aliases),
-                     json.dumps(a.to_dict()["roles"]), a.known])
+            insert_many(con, "INSERT INTO actors (id, name, kind, country, aliases, roles, known)",
+                        [(a.id, a.name, a.kind, a.country, json.dumps(a.aliases), json.dumps(a.to_dict()["roles"]),
+                          a.known) for a in x.actors], "ON CONFLICT (id) DO NOTHING")
+            insert_many(con, "INSERT INTO extractions (id, document_id, type, date, date_precision, date_basis, venue,"
+                        " city, country, format, status, mechanism, ordinal, confidence, cameo, plover, date_partial)",
+                        [(e.id, d.id, e.type, e.date, e.date_precision, e.date_basis, e.location.venue,
+                          e.location.city, e.location.country, e.format, e.status, e.mechanism, e.ordinal,
+                          e.confidence, e.cameo, json.dumps(e.plover), e.date_partial) for e in x.events],
+                        "ON CONFLICT (id) DO NOTHING")
+            insert_many(con, "INSERT INTO extraction_participants (event_id, actor_id, role)",
+                        sorted({(e.id, p.actor_id, p.role) for e in x.events for p in e.participants}),
+                        "ON CONFLICT DO NOTHING")
+            pos: dict = {}    # rows by id, the first of each id kept
+            evidence: dict = {}  # rows by (owner, document, start), likewise
             for e in x.events:
-                con.execute(
-                    "INSERT INTO extractions (id, document_id, type, date, date_precision, date_basis, venue, city,"
-                    " country, format, status, mechanism, ordinal, confidence, cameo, plover, date_partial)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING",
-                    [e.id, d.id, e.type, e.date, e.date_precision, e.date_basis, e.location.venue,
-                     e.location.city, e.location.country, e.format, e.status, e.mechanism, e.ordinal,
-                     e.confidence, e.cameo, json.dumps(e.plover), e.date_partial])
-                for p in e.participants:
-                    con.execute("INSERT INTO extraction_participants VALUES (?,?,?) ON CONFLICT DO NOTHING",
-                                [e.id, p.actor_id, p.role])
-                self._evidence(e.id, d.id, e.evidence)
+                for ev in e.evidence:
+                    evidence.setdefault((e.id, ev.start), (e.id, d.id, ev.start, ev.end, ev.text))
             for p in x.positions:
                 pid = "pos-" + stable_id(d.id, p.speaker_id, p.topic, p.evidence[0].start if p.evidence else 0)
-                con.execute("INSERT INTO positions VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING",
-                            [pid, d.id, p.speaker_id, p.topic, p.date, p.text, p.stance, p.quote])
-                self._evidence(pid, d.id, p.evidence)
+                pos.setdefault(pid, (pid, d.id, p.speaker_id, p.topic, p.date, p.text, p.stance, p.quote))
+                for ev in p.evidence:
+                    evidence.setdefault((pid, ev.start), (pid, d.id, ev.start, ev.end, ev.text))
+            insert_many(con, "INSERT INTO positions (id, document_id, speaker_id, topic, date, text, stance, quote)",
+                        list(pos.values()), "ON CONFLICT (id) DO NOTHING")
+            insert_many(con, "INSERT INTO evidence (owner_id, document_id, start_offset, end_offset, text)",
+                        list(evidence.values()), "ON CONFLICT DO NOTHING")
             self._remerge([e.id for e in x.events])
             con.execute("COMMIT")
             return True
@@ -224,28 +230,21 @@ class Store:
             omarks = ",".join("?" * len(old))
             con.execute(f"DELETE FROM participants WHERE event_id IN ({omarks})", old)
             con.execute(f"DELETE FROM events WHERE id IN ({omarks})", old)
+        insert_many(con, "INSERT INTO events (id, type, date, date_precision, date_basis, venue, city, country,"
+                    " format, status, mechanism, ordinal, series_id, confidence, cameo, plover, conflicts, linked_to,"
+                    " n_sources)",
+                    [(c.id, c.type, c.date, c.date_precision, c.date_basis, c.venue, c.city, c.country, c.format,
+                      c.status, c.mechanism, c.ordinal, c.series_id, c.confidence, c.cameo, c.plover,
+                      json.dumps(c.conflicts), c.linked_to, c.n_sources) for c in canon])
+        insert_many(con, "INSERT INTO participants (event_id, actor_id, role)",
+                    sorted({(c.id, a, r) for c in canon for a, r in c.participants}), "ON CONFLICT DO NOTHING")
+        update_many(con, "extractions", "id", ["event_id", "join_reason"],
+                    [(xid, c.id, reasons.get(xid)) for c in canon for xid in c.members])
         for c in canon:
-            con.execute(
-                "INSERT INTO events (id, type, date, date_precision, date_basis, venue, city, country, format, status,"
-                " mechanism, ordinal, series_id, confidence, cameo, plover, conflicts, linked_to, n_sources)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [c.id, c.type, c.date, c.date_precision, c.date_basis, c.venue, c.city, c.country, c.format,
-                 c.status, c.mechanism, c.ordinal, c.series_id, c.confidence, c.cameo, c.plover,
-                 json.dumps(c.conflicts), c.linked_to, c.n_sources])
-            for a, r in c.participants:
-                con.execute("INSERT INTO participants VALUES (?,?,?) ON CONFLICT DO NOTHING", [c.id, a, r])
-            for xid in c.members:
-                con.execute("UPDATE extractions SET event_id = ?, join_reason = ? WHERE id = ?",
-                            [c.id, reasons.get(xid), xid])
             if c.series_id:
                 con.execute("INSERT INTO series VALUES (?,?,?,?) ON CONFLICT (id) DO UPDATE SET"
                             " name = CASE WHEN length(excluded.name) > length(series.name) THEN excluded.name"
                             " ELSE series.name END", [c.series_id, c.mechanism, None, "mechanism"])
-
-    def _evidence(self, owner: str, doc_id: str, evidence: Iterable) -> None:
-        for ev in evidence:
-            self.con.execute("INSERT INTO evidence VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
-                             [owner, doc_id, ev.start, ev.end, ev.text])
 
     # -- reading ----------------------------------------------------------------
     def count(self, table: str) -> int:

@@ -224,29 +224,8 @@ def _kill_mid_ingest(corpus: Path, db: Path, commits: int) -> tuple[int, int, in
 # the same transaction: "Failure while replaying WAL file ...: Table with name extractions does not
 # exist"). A first ingest killed before its first checkpoint leaves a file that never opens again.
 # The fix belongs in Store._check_and_migrate: CHECKPOINT right after the migrations commit.
-FRESH_DB_BUG = ("a kill -9 before the first checkpoint leaves a WAL with the migrations that DuckDB "
-                "cannot replay; needs a CHECKPOINT after the migrations in parley/store.py")
-
-
-def _migrations_checkpointed() -> bool:
-    """Whether a fresh database has its migrations checkpointed (no WAL left with DDL in it)."""
-    import tempfile
-
-    from parley.store import Store
-    with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / "probe.duckdb"
-        store = Store(str(path))
-        try:
-            wal = wal_of(path)
-            return not wal.exists() or wal.stat().st_size == 0
-        finally:
-            store.close()
-
-
 @pytest.mark.parametrize("start", ["existing database", "fresh database"])
 def test_kill_9_mid_ingest_then_again_loses_nothing_and_adds_nothing_twice(corpus, reference, tmp_path, start):
-    if start == "fresh database" and not _migrations_checkpointed():
-        pytest.xfail(FRESH_DB_BUG)
     for attempt, commits in enumerate([6, 3, 12, 1]):  # how many WAL writes to let through before the kill
         db = tmp_path / f"crash{attempt}.duckdb"
         if start == "existing database":  # a database made and closed before (migrations checkpointed)
@@ -297,8 +276,8 @@ def _drop_documents(con, ids) -> None:
 @pytest.mark.parametrize("moment", ["at once", "file created", "migrations written", "model loading"])
 def test_kill_9_right_after_start_leaves_a_usable_file(corpus, tmp_path, moment):
     """Killed before any document: the file is either usable or refused in one line (E200), never
-    silently wrong. What holds today: usable unless the kill lands after the migrations' commit
-    and before the first checkpoint (see FRESH_DB_BUG)."""
+    silently wrong. The migrations are checkpointed as soon as they commit (DuckDB cannot
+    replay a log that renames an indexed table), so the file stays usable."""
     db = tmp_path / "early.duckdb"
     proc = start_ingest(corpus, db)
     deadline = time.monotonic() + 60
@@ -323,8 +302,6 @@ def test_kill_9_right_after_start_leaves_a_usable_file(corpus, tmp_path, moment)
         return
     assert "Traceback" not in again.stderr
     assert again.returncode == 1 and len(lines) == 1 and "E200" in lines[0], again.stderr
-    if moment in ("migrations written", "model loading") and not _migrations_checkpointed():
-        pytest.xfail(FRESH_DB_BUG + f": {lines[0]}")
     pytest.fail(f"killed {moment}, the database no longer opens: {lines[0]}")
 
 
