@@ -60,14 +60,16 @@ def item_warnings(raw: readers.RawItem) -> list[str]:
 
 def ingest(paths: Iterable[str], store: Store, published: Optional[str] = None, outlet: Optional[str] = None,
            on_item: Optional[Callable[[str, str], None]] = None, stdin=None, jobs: int = 1,
-           prefilter: Optional[bool] = None) -> Summary:
+           prefilter: Optional[bool] = None, engine: str = "local", address: Optional[str] = None) -> Summary:
     """Ingest every item under the paths into the store. ``on_item(item, status)`` reports progress."""
-    return ingest_items(readers.read(paths, stdin=stdin), store, published, outlet, on_item, jobs, prefilter)
+    return ingest_items(readers.read(paths, stdin=stdin), store, published, outlet, on_item, jobs, prefilter,
+                        engine, address)
 
 
 def ingest_items(items: Iterable[readers.Item], store: Store, published: Optional[str] = None,
                  outlet: Optional[str] = None, on_item: Optional[Callable[[str, str], None]] = None,
-                 jobs: int = 1, prefilter: Optional[bool] = None) -> Summary:
+                 jobs: int = 1, prefilter: Optional[bool] = None, engine: str = "local",
+                 address: Optional[str] = None) -> Summary:
     """Ingest items already read (raw articles or the input errors met while reading them).
 
     Items stream through: each is cleaned and checked against the store here, analysed
@@ -77,7 +79,13 @@ def ingest_items(items: Iterable[readers.Item], store: Store, published: Optiona
     summary = Summary()
     items = iter(items)
     head = list(itertools.islice(items, POOL_AFTER))  # a small batch is not worth starting workers for
-    pool = _Pool(jobs, prefilter) if jobs > 1 and len(head) == POOL_AFTER else None
+    pool = None
+    if engine == "ray":  # the same analysis, on a Ray cluster's workers (parley/ray_engine.py)
+        from .ray_engine import RayPool
+
+        pool = RayPool(jobs, prefilter, address)
+    elif jobs > 1 and len(head) == POOL_AFTER:
+        pool = _Pool(jobs, prefilter)
     pending: deque = deque()  # (sources, future) in input order
     group: list = []          # (source, (document, paragraphs)) analysed together
 
@@ -170,7 +178,11 @@ def _store(source: str, x, store: Store, summary: Summary, on_item) -> None:
 
 
 class _Pool:
-    """Worker processes that each load the pipeline once and analyse documents."""
+    """Worker processes that each load the pipeline once and analyse documents.
+
+    The interface an engine offers ``ingest_items``: ``window`` (groups in flight),
+    ``submit(groups) -> future`` (a concurrent.futures.Future of ``_analyze_group``'s list),
+    ``close()``."""
 
     def __init__(self, jobs: int, prefilter: Optional[bool]):
         import multiprocessing as mp
