@@ -19,6 +19,7 @@ from .store import Store
 log = logging.getLogger("parley.ingest")
 POOL_AFTER = 24  # items: fewer than this are analysed in this process, whatever ``jobs`` says
 GROUP = 4        # documents analysed together (sent to a worker as one task)
+STORE_BATCH = 16  # documents written in one transaction (a crash loses at most these; a re-run redoes them)
 
 
 @dataclass
@@ -88,6 +89,7 @@ def ingest_items(items: Iterable[readers.Item], store: Store, published: Optiona
         pool = _Pool(jobs, prefilter)
     pending: deque = deque()  # (sources, future) in input order
     group: list = []          # (source, (document, paragraphs)) analysed together
+    out = _Writer(store, summary, on_item)
 
     def flush():
         if not group:
@@ -96,13 +98,13 @@ def ingest_items(items: Iterable[readers.Item], store: Store, published: Optiona
         group.clear()
         if pool is None:
             for source, x in zip(sources, _analyze_group(built, prefilter)):
-                _store(source, x, store, summary, on_item)
+                out.put(source, x)
             return
         pending.append((sources, pool.submit(built)))
         while len(pending) >= pool.window or (pending and pending[0][1].done()):
             done, fut = pending.popleft()
             for source, x in zip(done, fut.result()):
-                _store(source, x, store, summary, on_item)
+                out.put(source, x)
 
     try:
         for item in itertools.chain(head, items):
@@ -115,7 +117,8 @@ def ingest_items(items: Iterable[readers.Item], store: Store, published: Optiona
         while pending:
             done, fut = pending.popleft()
             for source, x in zip(done, fut.result()):
-                _store(source, x, store, summary, on_item)
+                out.put(source, x)
+        out.flush()
     finally:
         if pool is not None:
             pool.close()
@@ -163,18 +166,34 @@ def _analyze_group(built: list, prefilter: Optional[bool]) -> list:
     return [x for b in built for x in _analyze_group([b], prefilter)]
 
 
-def _store(source: str, x, store: Store, summary: Summary, on_item) -> None:
-    if isinstance(x, str):
-        summary.failed.append((source, x))
-        _report(on_item, source, "failed")
-    elif store.add(x):
-        summary.added += 1
-        summary.events += len(x.events)
-        summary.positions += len(x.positions)
-        _report(on_item, source, "added")
-    else:
-        summary.present += 1
-        _report(on_item, source, "present")
+class _Writer:
+    """Results go to the store in batches (one transaction, one merge each), in input order."""
+
+    def __init__(self, store: Store, summary: Summary, on_item):
+        self.store, self.summary, self.on_item = store, summary, on_item
+        self.batch: list = []
+
+    def put(self, source: str, x) -> None:
+        if isinstance(x, str):  # the error message of an item that failed
+            self.summary.failed.append((source, x))
+            _report(self.on_item, source, "failed")
+            return
+        self.batch.append((source, x))
+        if len(self.batch) >= STORE_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        batch, self.batch = self.batch, []
+        for (source, x), new in zip(batch, self.store.add_many([x for _, x in batch])):
+            if new:
+                self.summary.added += 1
+                self.summary.events += len(x.events)
+                self.summary.positions += len(x.positions)
+            else:
+                self.summary.present += 1
+            _report(self.on_item, source, "added" if new else "present")
 
 
 class _Pool:

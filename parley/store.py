@@ -135,37 +135,63 @@ class Store:
 
     def add(self, x: Extraction) -> bool:
         """Store one document and its extraction; False if it was already there."""
-        d = x.document
+        return self.add_many([x])[0]
+
+    def add_many(self, xs: list) -> list[bool]:
+        """Store documents and their extractions in one transaction, merged once; for each,
+        False if it was already there. A crash loses the whole batch or nothing of it."""
         con = self.con
         con.execute("BEGIN")
         try:
             self._lock()  # concurrent writers (PostgreSQL) take turns: the check below and the merge are race-free
-            if con.execute("SELECT 1 FROM documents WHERE id = ?", [d.id]).fetchone():
-                con.execute("ROLLBACK")
-                return False
-            sig = dedup.signature(d.text)
-            dup = dedup.find_duplicate(con, sig)
-            con.execute(
-                "INSERT INTO documents (id, source, url, title, published, outlet, authors, dateline_place,"
-                " dateline_date, warnings, text, minhash, duplicate_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [d.id, d.source, d.url, d.title, d.published, d.outlet, json.dumps(d.authors),
-                 d.dateline.place, d.dateline.date, json.dumps(d.warnings), d.text, dedup.encode(sig), None])
-            dedup.index(con, d.id, sig, dup)
-            insert_many(con, "INSERT INTO actors (id, name, kind, country, aliases, roles, known)",
-                        [(a.id, a.name, a.kind, a.country, json.dumps(a.aliases), json.dumps(a.to_dict()["roles"]),
-                          a.known) for a in x.actors], "ON CONFLICT (id) DO NOTHING")
-            insert_many(con, "INSERT INTO extractions (id, document_id, type, date, date_precision, date_basis, venue,"
-                        " city, country, format, status, mechanism, ordinal, confidence, cameo, plover, date_partial)",
-                        [(e.id, d.id, e.type, e.date, e.date_precision, e.date_basis, e.location.venue,
-                          e.location.city, e.location.country, e.format, e.status, e.mechanism, e.ordinal,
-                          e.confidence, e.cameo, json.dumps(e.plover), e.date_partial) for e in x.events],
-                        "ON CONFLICT (id) DO NOTHING")
-            insert_many(con, "INSERT INTO extraction_participants (event_id, actor_id, role)",
-                        sorted({(e.id, p.actor_id, p.role) for e in x.events for p in e.participants}),
-                        "ON CONFLICT DO NOTHING")
-            pos: dict = {}    # rows by id, the first of each id kept
-            evidence: dict = {}  # rows by (owner, document, start), likewise
+            ids = sorted({x.document.id for x in xs})
+            marks = ",".join("?" * len(ids))
+            present = {r[0] for r in con.execute(f"SELECT id FROM documents WHERE id IN ({marks})", ids).fetchall()}
+            fresh, added = [], []
+            for x in xs:
+                new = x.document.id not in present
+                added.append(new)
+                if new:
+                    present.add(x.document.id)
+                    fresh.append(x)
+            for x in fresh:  # one at a time: a copy may copy a document of this same batch
+                d = x.document
+                sig = dedup.signature(d.text)
+                dup = dedup.find_duplicate(con, sig)
+                con.execute(
+                    "INSERT INTO documents (id, source, url, title, published, outlet, authors, dateline_place,"
+                    " dateline_date, warnings, text, minhash, duplicate_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [d.id, d.source, d.url, d.title, d.published, d.outlet, json.dumps(d.authors),
+                     d.dateline.place, d.dateline.date, json.dumps(d.warnings), d.text, dedup.encode(sig), None])
+                dedup.index(con, d.id, sig, dup)
+            self._insert_extractions(fresh)
+            self._remerge([e.id for x in fresh for e in x.events])
+            con.execute("COMMIT")
+            return added
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+
+    def _insert_extractions(self, xs: list) -> None:
+        con = self.con
+        actors: dict = {}
+        for x in xs:
+            for a in x.actors:
+                actors.setdefault(a.id, (a.id, a.name, a.kind, a.country, json.dumps(a.aliases),
+                                         json.dumps(a.to_dict()["roles"]), a.known))
+        insert_many(con, "INSERT INTO actors (id, name, kind, country, aliases, roles, known)",
+                    list(actors.values()), "ON CONFLICT (id) DO NOTHING")
+        rows: dict = {}
+        parts: set = set()
+        pos: dict = {}       # rows by id, the first of each id kept
+        evidence: dict = {}  # rows by (owner, start), likewise
+        for x in xs:
+            d = x.document
             for e in x.events:
+                rows.setdefault(e.id, (e.id, d.id, e.type, e.date, e.date_precision, e.date_basis, e.location.venue,
+                                       e.location.city, e.location.country, e.format, e.status, e.mechanism,
+                                       e.ordinal, e.confidence, e.cameo, json.dumps(e.plover), e.date_partial))
+                parts |= {(e.id, p.actor_id, p.role) for p in e.participants}
                 for ev in e.evidence:
                     evidence.setdefault((e.id, ev.start), (e.id, d.id, ev.start, ev.end, ev.text))
             for p in x.positions:
@@ -173,16 +199,15 @@ class Store:
                 pos.setdefault(pid, (pid, d.id, p.speaker_id, p.topic, p.date, p.text, p.stance, p.quote))
                 for ev in p.evidence:
                     evidence.setdefault((pid, ev.start), (pid, d.id, ev.start, ev.end, ev.text))
-            insert_many(con, "INSERT INTO positions (id, document_id, speaker_id, topic, date, text, stance, quote)",
-                        list(pos.values()), "ON CONFLICT (id) DO NOTHING")
-            insert_many(con, "INSERT INTO evidence (owner_id, document_id, start_offset, end_offset, text)",
-                        list(evidence.values()), "ON CONFLICT DO NOTHING")
-            self._remerge([e.id for e in x.events])
-            con.execute("COMMIT")
-            return True
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+        insert_many(con, "INSERT INTO extractions (id, document_id, type, date, date_precision, date_basis, venue,"
+                    " city, country, format, status, mechanism, ordinal, confidence, cameo, plover, date_partial)",
+                    list(rows.values()), "ON CONFLICT (id) DO NOTHING")
+        insert_many(con, "INSERT INTO extraction_participants (event_id, actor_id, role)", sorted(parts),
+                    "ON CONFLICT DO NOTHING")
+        insert_many(con, "INSERT INTO positions (id, document_id, speaker_id, topic, date, text, stance, quote)",
+                    list(pos.values()), "ON CONFLICT (id) DO NOTHING")
+        insert_many(con, "INSERT INTO evidence (owner_id, document_id, start_offset, end_offset, text)",
+                    list(evidence.values()), "ON CONFLICT DO NOTHING")
 
     # -- merging ----------------------------------------------------------------
     def _remerge(self, new_ids: list) -> None:

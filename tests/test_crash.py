@@ -305,9 +305,10 @@ def test_kill_9_right_after_start_leaves_a_usable_file(corpus, tmp_path, moment)
     pytest.fail(f"killed {moment}, the database no longer opens: {lines[0]}")
 
 
-def test_second_process_during_ingest_gets_one_line_e200(corpus, tmp_path):
+def test_second_process_during_ingest_gets_one_line_e200(tmp_path):
     """DuckDB lets one process have the file: a reader started during an ingest is refused cleanly."""
     db = tmp_path / "busy.duckdb"
+    corpus = write_articles(tmp_path / "many", n=240, seed=21)[0].parent  # long enough to try three commands
     proc = start_ingest(corpus, db)
     try:
         assert wait_for_commits(proc, db, 1), "the ingest ended before the reader could try"
