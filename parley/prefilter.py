@@ -131,7 +131,7 @@ def _statements(text: str, spans: list, tok, matcher) -> list[int]:
     out = []
     for i, (s, e) in enumerate(spans):
         t = text[s:e]
-        if verbs.search(t) and sum(topics_of(t).values()) >= MIN_WEIGHT:
-            if PRON.search(t) or any(True for _ in matcher(tok(t))):
-                out.append(i)
+        if verbs.search(t) and (PRON.search(t) or any(True for _ in matcher(tok(t)))) \
+                and sum(topics_of(t).values()) >= MIN_WEIGHT:  # the dearest test last
+            out.append(i)
     return out
