@@ -103,8 +103,13 @@ def cli():
               help="Worker processes for extraction (default: all cores; small batches use one).")
 @click.option("--full", is_flag=True,
               help="Parse every sentence with the full pipeline (no cheap first pass deciding which to parse).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
+              help="Where extraction runs: worker processes here (local) or a Ray cluster (ray).")
+@click.option("--address", default=None, metavar="ADDR",
+              help="Ray cluster to join (auto, HOST:6379, ray://HOST:10001); implies --engine ray. "
+                   "Without it --engine ray starts a local Ray instance with --jobs CPUs.")
 @errors_as_messages
-def ingest(paths, db, published, outlet, silent, fmt, jobs, full):
+def ingest(paths, db, published, outlet, silent, fmt, jobs, full, engine, address):
     """Read articles (files, folders, globs, '-' for stdin) into the database."""
     import os
 
@@ -130,9 +135,10 @@ def ingest(paths, db, published, outlet, silent, fmt, jobs, full):
                     rate = t.completed / t.elapsed if t.elapsed else 0
                     prog.update(task, advance=1, last=Path(item).name[:30], rate=f"{rate:.1f}")
                 summary = run(paths, store, published=published, outlet=outlet, on_item=tick, jobs=jobs,
-                              prefilter=prefilter)
+                              prefilter=prefilter, engine="ray" if address else engine, address=address)
         else:
-            summary = run(paths, store, published=published, outlet=outlet, jobs=jobs, prefilter=prefilter)
+            summary = run(paths, store, published=published, outlet=outlet, jobs=jobs, prefilter=prefilter,
+                          engine="ray" if address else engine, address=address)
         docs = store.count("documents")
     for item, msg in summary.failed:
         click.echo(f"{item}: {msg}", err=True)
