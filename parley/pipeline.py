@@ -18,8 +18,9 @@ from .positions import PositionExtractor
 from .readers import RawItem
 
 
-# The cheap first pass is on unless PARLEY_PREFILTER=0 (or `--full` on the command line).
-PREFILTER = os.environ.get("PARLEY_PREFILTER", "1") != "0"
+# The cheap first pass is on unless PARLEY_PREFILTER=0 (or `--full` on the command line);
+# PARLEY_PREFILTER=events (or `--fast`) parses only what events can come from.
+PREFILTER = {"0": False, "events": "events"}.get(os.environ.get("PARLEY_PREFILTER", "1"), True)
 
 
 def extract_item(raw: RawItem, published: Optional[str] = None, outlet: Optional[str] = None,
@@ -93,15 +94,16 @@ def analyze(doc: Document, paras, sdoc=None, prefilter: Optional[bool] = None) -
     return analyze_many([(doc, paras)], prefilter)[0]
 
 
-def analyze_many(built: list, prefilter: Optional[bool] = None) -> list[Extraction]:
-    """``analyze`` for several (document, paragraphs) at once: their parses share batches."""
+def analyze_many(built: list, prefilter=None) -> list[Extraction]:
+    """``analyze`` for several (document, paragraphs) at once: their parses share batches.
+    ``prefilter``: True (the first pass), "events" (it keeps only what events need), False."""
     use = PREFILTER if prefilter is None else prefilter
     plans = []
     for doc, _ in built:
         if use:
             from . import prefilter as pf
 
-            plan = pf.plan(doc.text)
+            plan = pf.plan(doc.text, events_only=use == "events")
             plans.append(None if plan.mode == "none" else plan.spans if plan.mode == "some" else "all")
         else:
             plans.append("all")

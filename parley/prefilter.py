@@ -75,8 +75,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def plan(text: str) -> Plan:
-    """Decide, from the tokenizer and the lexicons only, what of ``text`` to parse."""
+def plan(text: str, events_only: bool = False) -> Plan:
+    """Decide, from the tokenizer and the lexicons only, what of ``text`` to parse. With
+    ``events_only``, statements are not parsed and short reports are not parsed whole."""
     from .actors import _matcher
     from .nlp import pipeline
 
@@ -84,7 +85,7 @@ def plan(text: str) -> Plan:
     matcher = _matcher()
     spans = sentences(text)
     found = [m.start() for m in _trigger_rx().finditer(text)]
-    said = _statements(text, spans, tok, matcher)
+    said = [] if events_only else _statements(text, spans, tok, matcher)
     if not found and not said:
         return Plan("none", [], len(spans), 0)
     ends = [e for _, e in spans]
@@ -103,7 +104,7 @@ def plan(text: str) -> Plan:
     p = Plan("none", [], len(spans), len(hits))
     if not hits and not said:
         return p
-    if strong >= MIN_STRONG or (strong and len(spans) <= SHORT):
+    if strong >= MIN_STRONG or (strong and not events_only and len(spans) <= SHORT):
         p.mode = "all"
         return p
     p.mode = "some"
