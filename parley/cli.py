@@ -92,7 +92,7 @@ def cli():
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @db_option
 @click.option("--published", callback=valid_date, help="Publication date for items that show none (YYYY-MM-DD).")
 @click.option("--outlet", help="Outlet name for items that name none.")
@@ -108,23 +108,55 @@ def cli():
 @click.option("--address", default=None, metavar="ADDR",
               help="Ray cluster to join (auto, HOST:6379, ray://HOST:10001); implies --engine ray. "
                    "Without it --engine ray starts a local Ray instance with --jobs CPUs.")
+@click.option("--limit", type=click.IntRange(0), default=None, metavar="N",
+              help="Stop after N items (articles or failures).")
+@click.option("--sample", type=click.FloatRange(0, 1, min_open=True), default=None, metavar="P",
+              help="Keep each item with probability P, decided by a hash of its source and --seed (the same "
+                   "sample every run).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of --sample.")
+@click.option("--watch", "watch_dir", type=click.Path(exists=True, file_okay=False), default=None, metavar="DIR",
+              help="After PATHS and DIR's files, ingest each new or grown file in DIR once it stops changing, "
+                   "until Ctrl-C.")
+@click.option("--interval", type=click.FloatRange(0.05), default=2.0, show_default=True, metavar="SECONDS",
+              help="Seconds between two looks at the --watch folder.")
+@click.option("--watch-stop-after", type=click.FloatRange(0), default=None, metavar="SECONDS",
+              help="Stop watching after this many seconds (default: $PARLEY_WATCH_STOP_AFTER, else never).")
 @errors_as_messages
-def ingest(paths, db, published, outlet, silent, fmt, jobs, full, engine, address):
+def ingest(paths, db, published, outlet, silent, fmt, jobs, full, engine, address, limit, sample, seed, watch_dir,
+           interval, watch_stop_after):
     """Read articles (files, folders, globs, '-' for stdin) into the database."""
     import os
 
     from . import readers
-    from .ingest import ingest as run
+    from .ingest import ingest_items
     from .store import Store
+
+    if not paths and not watch_dir:
+        raise click.UsageError("give PATH... (files, folders, globs, '-') or --watch DIR")
+    left = [limit]  # items --limit still allows, over all rounds of --watch
+
+    def run(ps, store, **kw):  # the readers, sampled and limited; with --watch, round after round
+        def once(batch):
+            items = readers.limit(readers.sample(readers.read(batch), sample, seed), left[0])
+            part = ingest_items(items, store, **kw)
+            left[0] = None if left[0] is None else max(0, left[0] - part.total)
+            return part
+        if not watch_dir:
+            return once(ps)
+        from .watch import watch
+        return watch(watch_dir, once, paths=ps, interval=interval, stop_after=watch_stop_after,
+                     echo=None if silent else lambda m: click.echo(m, err=True), until=lambda: left[0] == 0)
 
     jobs = jobs or os.cpu_count() or 1
     prefilter = False if full else None
-    show = not silent and sys.stderr.isatty()
+    show = not silent and sys.stderr.isatty() and not watch_dir
     with Store(db) as store:
         if show:
             from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
                                        TimeElapsedColumn, TimeRemainingColumn)
             total = readers.estimate(paths)
+            total = round(total * sample) if total is not None and sample else total
+            total = limit if total is None or (limit is not None and limit < total) else total
             with Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
                           TextColumn("{task.fields[rate]} articles/s"), TimeElapsedColumn(), TextColumn("ETA"),
                           TimeRemainingColumn(), TextColumn("{task.fields[last]}"), transient=True) as prog:

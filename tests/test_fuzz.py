@@ -8,6 +8,7 @@ test-artifacts/fuzz-counts.json.
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -198,6 +199,13 @@ files = st.one_of(
     st.tuples(st.sampled_from([".html", ".htm", ".xhtml", ""]), tag_soup().map(lambda s: s.encode("utf-8", "replace"))),
     st.tuples(st.sampled_from([".html", ".txt", ".md", ".text", ""]), st.one_of(
         st.binary(max_size=300), texts.map(lambda s: s.encode(draw_codec(s), "replace")))),
+    # the formats read record by record: any bytes, gzipped or not, text, feed-like tag soup, JSON lines
+    st.tuples(st.sampled_from([".csv", ".tsv", ".csv.gz", ".warc", ".warc.gz", ".rss", ".atom", ".xml", ".jsonl.gz",
+                               ".json.gz", ".parquet"]), st.one_of(
+        st.binary(max_size=300), st.binary(max_size=300).map(gzip.compress), jsonl_bytes().map(gzip.compress),
+        texts.map(lambda s: s.encode("utf-8", "replace")),
+        tag_soup().map(lambda s: ("<rss><channel><title>w</title><item><title>t</title><description>" + s
+                                  + "</description></item></channel></rss>").encode("utf-8", "replace")))),
 )
 
 
@@ -394,6 +402,8 @@ def test_dates_any_string(text, ref, future):
 @example((".jsonl", b'{"html": "<svg><p><p>"}'))  # htmldate raised an AssertionError: now E107
 @example((".json", b'[{"author": true, "html": "<p>The two ministers met in Paris on Monday.</p>"}]'))  # was a TypeError
 @example((".jsonl", b'{"text": "Lone \\udc00 surrogate: the ministers met in Paris on Monday.", "title": "\\ud800"}'))
+@example((".warc.gz", gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 900\r\n\r\nHTTP/1.1 200 OK")[:-9]))
+@example((".csv", b'text,title\n"unterminated, quote\n' + b"x" * 50))
 def test_readers_any_file(case):
     check_readers(case)
 
