@@ -95,10 +95,11 @@ def baseline(path: Path, limit: int) -> tuple[float, int, float]:
     return secs / len(texts), len(texts), rss
 
 
-def ingest(path: Path, jobs: int) -> tuple[float, float, str]:
+def ingest(path: Path, jobs: int, fast: bool) -> tuple[float, float, str]:
     """Wall-clock seconds of `parley ingest` over the stream, peak RSS of any one process, its summary."""
     db = Path(tempfile.mkdtemp(prefix="parley-stream-")) / "stream.duckdb"
     cmd = [sys.executable, "-m", "parley", "ingest", str(path), "--db", str(db), "--silent", "--jobs", str(jobs)]
+    cmd += ["--fast"] if fast else []
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
     r = subprocess.run(cmd, capture_output=True, text=True)
@@ -109,7 +110,7 @@ def ingest(path: Path, jobs: int) -> tuple[float, float, str]:
     return secs, rss, r.stderr.strip().splitlines()[-1]
 
 
-def _recall(uses: dict, q) -> None:
+def _recall(uses: dict, mode, q) -> None:
     from parley import document, pipeline, readers
 
     def key(e):
@@ -122,16 +123,16 @@ def _recall(uses: dict, q) -> None:
             continue
         doc, paras = document.build(it)
         full = [key(e) for e in pipeline.analyze(doc, paras, prefilter=False).events]
-        fast = {key(e) for e in pipeline.analyze(doc, paras, prefilter=True).events}
+        fast = {key(e) for e in pipeline.analyze(doc, paras, prefilter=mode).events}
         found += uses[it.source] * len(full)
         kept += uses[it.source] * sum(k in fast for k in full)
     q.put((found, kept))
 
 
-def recall(uses: dict) -> tuple[int, int]:
+def recall(uses: dict, fast: bool) -> tuple[int, int]:
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
-    p = ctx.Process(target=_recall, args=(uses, q))
+    p = ctx.Process(target=_recall, args=(uses, "events" if fast else True, q))
     p.start()
     out = q.get()
     p.join()
@@ -144,6 +145,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=1, help="parley ingest --jobs (the baseline uses one process)")
     ap.add_argument("--ratio", type=int, default=10, help="one diplomatic article in this many")
     ap.add_argument("--baseline-max", type=int, default=1000, help="largest sample for the bare pipeline")
+    ap.add_argument("--fast", action="store_true", help="parley ingest --fast (the first pass keeps events only)")
     a = ap.parse_args()
     if not (SHARED / "stream").is_dir():
         raise SystemExit(f"needs {SHARED}/stream, seeds, dev and merge")
@@ -158,11 +160,11 @@ def main() -> None:
     bare_rate = 1 / per
     print(f"bare spaCy pipeline: {bare_rate:.1f} articles/s ({n} articles timed), peak RSS {bare_rss:.0f} MB",
           flush=True)
-    secs, rss, summary = ingest(path, a.jobs)
+    secs, rss, summary = ingest(path, a.jobs, a.fast)
     rate = a.articles / secs
-    print(f"parley ingest --jobs {a.jobs}: {rate:.1f} articles/s ({secs:.1f} s), peak RSS per process "
+    print(f"parley ingest --jobs {a.jobs}{' --fast' if a.fast else ''}: {rate:.1f} articles/s ({secs:.1f} s), peak RSS per process "
           f"{rss:.0f} MB; {summary}", flush=True)
-    found, kept = recall(uses)
+    found, kept = recall(uses, a.fast)
     r = kept / found if found else 1.0
     print(f"events of the full pipeline kept by the first pass: {kept}/{found} (weighted by copies)")
     print(f"speedup={rate / bare_rate:.2f} event_recall={r:.4f} rss_mb={rss:.0f}")

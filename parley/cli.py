@@ -103,6 +103,9 @@ def cli():
               help="Worker processes for extraction (default: all cores; small batches use one).")
 @click.option("--full", is_flag=True,
               help="Parse every sentence with the full pipeline (no cheap first pass deciding which to parse).")
+@click.option("--fast", is_flag=True,
+              help="Parse only what events can come from: the same events, statements only where a report "
+                   "is parsed whole (much faster on general news).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
               help="Where extraction runs: worker processes here (local) or a Ray cluster (ray).")
 @click.option("--address", default=None, metavar="ADDR",
@@ -122,7 +125,7 @@ def cli():
 @click.option("--watch-stop-after", type=click.FloatRange(0), default=None, metavar="SECONDS",
               help="Stop watching after this many seconds (default: $PARLEY_WATCH_STOP_AFTER, else never).")
 @errors_as_messages
-def ingest(paths, db, published, outlet, silent, fmt, jobs, full, engine, address, limit, sample, seed, watch_dir,
+def ingest(paths, db, published, outlet, silent, fmt, jobs, full, fast, engine, address, limit, sample, seed, watch_dir,
            interval, watch_stop_after):
     """Read articles (files, folders, globs, '-' for stdin) into the database."""
     import os
@@ -148,7 +151,9 @@ def ingest(paths, db, published, outlet, silent, fmt, jobs, full, engine, addres
                      echo=None if silent else lambda m: click.echo(m, err=True), until=lambda: left[0] == 0)
 
     jobs = jobs or os.cpu_count() or 1
-    prefilter = False if full else None
+    if full and fast:
+        raise click.UsageError("--full and --fast contradict each other")
+    prefilter = False if full else "events" if fast else None
     show = not silent and sys.stderr.isatty() and not watch_dir
     with Store(db) as store:
         if show:
