@@ -1,7 +1,6 @@
 """The Python API: parley.extract and parley.open."""
 import parley
 from parley.api import StoredEvent
-from parley.ingest import ingest
 
 from conftest import FIXTURES
 

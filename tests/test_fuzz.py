@@ -18,7 +18,6 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
