@@ -86,11 +86,7 @@ def baseline(path: Path, limit: int) -> tuple[float, int, float]:
     items = [it for it in readers.read([str(path)]) if not isinstance(it, Exception)]
     sample = items if len(items) <= limit else random.Random(3).sample(items, limit)
     texts = [document.build(it)[0].text for it in sample]
-    q = mp.get_context("spawn").Queue()
-    p = mp.get_context("spawn").Process(target=_bare, args=(texts, q))
-    p.start()
-    secs, rss = q.get()
-    p.join()
+    secs, rss = in_child(_bare, texts)
     return secs / len(texts), len(texts), rss
 
 
@@ -129,9 +125,14 @@ def _recall(uses: dict, mode, q) -> None:
 
 
 def recall(uses: dict, fast: bool) -> tuple[int, int]:
+    return in_child(_recall, uses, "events" if fast else True)
+
+
+def in_child(target, *args):
+    """``target(*args, queue)`` in a fresh process (its own memory and peak RSS); what it put."""
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
-    p = ctx.Process(target=_recall, args=(uses, "events" if fast else True, q))
+    p = ctx.Process(target=target, args=(*args, q))
     p.start()
     out = q.get()
     p.join()
