@@ -330,8 +330,8 @@ class Store:
             where.append("e.mechanism ILIKE ?")
             params.append(f"%{mechanism}%")
         if q:
-            where.append("(e.id IN (SELECT x.event_id FROM extractions x JOIN evidence v ON v.owner_id = x.id"
-                         " WHERE v.text ILIKE ?) OR e.mechanism ILIKE ?)")
+            where.append("e.id IN (SELECT x.event_id FROM extractions x JOIN evidence v ON v.owner_id = x.id"
+                         " WHERE v.text ILIKE ? UNION SELECT id FROM events WHERE mechanism ILIKE ?)")  # one IN: no OR
             params += [f"%{q}%", f"%{q}%"]
         if country:  # held there, or with a participant of that country (name, demonym or ISO3 code)
             iso = _iso3(country)
@@ -341,11 +341,11 @@ class Store:
         if actor:  # took part, or addressed the gathering by letter (a message sent that day, same report)
             aids = self._actor_ids(actor)
             marks = ",".join("?" * len(aids))
-            where.append(f"(e.id IN (SELECT event_id FROM participants WHERE actor_id IN ({marks}))"
-                         " OR e.id IN (SELECT xs.event_id FROM extractions xs JOIN extractions xm"
+            where.append(f"e.id IN (SELECT event_id FROM participants WHERE actor_id IN ({marks})"
+                         " UNION SELECT xs.event_id FROM extractions xs JOIN extractions xm"
                          " ON xm.document_id = xs.document_id AND xm.type = 'message' AND xm.date = xs.date"
                          " JOIN extraction_participants pm ON pm.event_id = xm.id AND pm.role = 'sender'"
-                         f" WHERE xs.type = 'session' AND pm.actor_id IN ({marks})))")
+                         f" WHERE xs.type = 'session' AND pm.actor_id IN ({marks}))")
             params += aids + aids
         for name in list(between or []):
             aids = self._actor_ids(name)
