@@ -114,6 +114,12 @@ def create_app(db: Optional[str] = None, write_token: Optional[str] = None, max_
         with lock:
             return fn(*a, **kw)
 
+    def found(value, what: str, key: str):
+        """The value, or a 404 naming what was looked for."""
+        if value is None:
+            raise HTTPException(404, f"no {what} {key!r}")
+        return value
+
     def filters(actor: Optional[str] = Query(None, description="Name, alias or id of a participant."),
                 type: Optional[EventType] = None, country: Optional[str] = Query(
                     None, description="Held in, or with a participant of, this country (name or ISO3)."),
@@ -160,10 +166,7 @@ def create_app(db: Optional[str] = None, write_token: Optional[str] = None, max_
     @app.get("/api/events/{event_id}", tags=["events"])
     def event(event_id: str):
         """One event: participants, sources with evidence, conflicts, and the reports that formed it."""
-        ev = q(store.explain, event_id)
-        if ev is None:
-            raise HTTPException(404, f"no event {event_id!r}")
-        return ev
+        return found(q(store.explain, event_id), "event", event_id)
 
     @app.get("/api/actors", tags=["actors"])
     def actors(q_: Optional[str] = Query(None, alias="q", description="Part of a name or alias."),
@@ -178,19 +181,14 @@ def create_app(db: Optional[str] = None, write_token: Optional[str] = None, max_
     @app.get("/api/actors/{actor_id}", tags=["actors"])
     def actor(actor_id: str):
         """One actor: roles over time, counterparts, activity by year and type."""
-        a = q(store.actor, actor_id)
-        if a is None:
-            raise HTTPException(404, f"no actor {actor_id!r}")
-        return a
+        return found(q(store.actor, actor_id), "actor", actor_id)
 
     @app.get("/api/actors/{actor_id}/timeline", tags=["actors"])
     def actor_timeline(actor_id: str, since: Optional[str] = Query(None, pattern=DATE),
                        until: Optional[str] = Query(None, pattern=DATE), limit: int = Query(200, ge=1, le=1000),
                        offset: int = Query(0, ge=0, le=MAX_OFFSET)):
         """The events an actor took part in, in date order."""
-        a = q(store.actor, actor_id)
-        if a is None:
-            raise HTTPException(404, f"no actor {actor_id!r}")
+        a = found(q(store.actor_row, actor_id), "actor", actor_id)  # the row only: no counterparts needed here
         kw = {"actor": a["id"], "since": since, "until": until}
         return {"actor": a["name"], "total": q(store.count_events, **kw), "limit": limit, "offset": offset,
                 "events": q(store.events, limit=limit, offset=offset, **kw)}
@@ -229,10 +227,7 @@ def create_app(db: Optional[str] = None, write_token: Optional[str] = None, max_
     @app.get("/api/documents/{doc_id}", tags=["documents"])
     def document(doc_id: str):
         """One document: its cleaned text and the spans that events and positions were read from."""
-        d = q(store.document, doc_id)
-        if d is None:
-            raise HTTPException(404, f"no document {doc_id!r}")
-        return d
+        return found(q(store.document, doc_id), "document", doc_id)
 
     def authorized(authorization: Optional[str] = Header(None)):
         if not write_token:

@@ -555,13 +555,17 @@ class Store:
             r["roles"] = json.loads(r["roles"] or "[]")
         return total, rows
 
+    def actor_row(self, name: str) -> Optional[dict]:
+        """The stored row of an actor named by id, name or alias; None if there is none."""
+        ids = self._actor_ids(name)
+        rows = self._rows(f"SELECT * FROM actors WHERE id IN ({','.join('?' * len(ids))}) ORDER BY id", ids)
+        return rows[0] if rows else None
+
     def actor(self, name: str) -> Optional[dict]:
         """One actor (by id, name or alias): roles over time, counterparts, event counts by type and year."""
-        ids = [a for a in self._actor_ids(name)]
-        rows = self._rows(f"SELECT * FROM actors WHERE id IN ({','.join('?' * len(ids))})", ids)
-        if not rows:
+        a = self.actor_row(name)
+        if a is None:
             return None
-        a = rows[0]
         a["aliases"] = json.loads(a["aliases"] or "[]")
         a["roles"] = sorted(json.loads(a["roles"] or "[]"), key=lambda r: r.get("start") or "")
         a["counterparts"] = self._rows(
