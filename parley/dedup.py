@@ -58,27 +58,79 @@ def bands(sig: np.ndarray) -> list[tuple[int, str]]:
             for i in range(BANDS)]
 
 
-def find_duplicate(con, sig: np.ndarray):
-    """The group root of a stored document this one copies, or None."""
-    bs = dict(bands(sig))
-    marks = ",".join("?" * len(bs))
-    cands = con.execute(f"SELECT d.id, d.minhash, coalesce(d.duplicate_of, d.id), b.band, b.hash"
-                        f" FROM document_bands b JOIN documents d ON d.id = b.document_id"
-                        f" WHERE b.hash IN ({marks})", list(bs.values())).fetchall()
-    best = None
-    for doc_id, minhash, root, band, h in cands:
-        if bs.get(band) == h and minhash and similarity(sig, decode(minhash)) >= THRESHOLD:
-            best = root if best is None else min(best, root)
-    return best
+def roots(con, docs: list) -> list:
+    """For new documents [(id, signature)] in order, the root of the group each copies (or
+    None), as if each were looked up after the ones before it were stored: a document may
+    copy one of the same batch. Groups that a new document re-roots (its id is smaller)
+    are updated in the store; the new documents themselves are not stored here."""
+    if not docs:
+        return []
+    doc_bands = [dict(bands(sig)) for _, sig in docs]
+    hashes = sorted({h for bs in doc_bands for h in bs.values()})
+    # one row per (band, hash, root): copies of one story share their bands, so this stays small
+    seen: dict = {}
+    for i in range(0, len(hashes), 500):
+        part = hashes[i:i + 500]
+        for band, h, root, first in con.execute(
+                f"SELECT b.band, b.hash, coalesce(d.duplicate_of, d.id), min(d.id) FROM document_bands b"
+                f" JOIN documents d ON d.id = b.document_id WHERE b.hash IN ({','.join('?' * len(part))})"
+                " GROUP BY 1, 2, 3", part).fetchall():
+            seen.setdefault((band, h), {})[root] = first
+    sigs: dict = {}  # stored signatures, fetched once
+
+    def stored_sig(doc_id):
+        if doc_id not in sigs:
+            row = con.execute("SELECT minhash FROM documents WHERE id = ?", [doc_id]).fetchone()
+            sigs[doc_id] = decode(row[0]) if row and row[0] else None
+        return sigs[doc_id]
+
+    def similar_member(sig, root, first, band_hashes) -> bool:
+        s = stored_sig(first)
+        if s is not None and similarity(sig, s) >= THRESHOLD:
+            return True
+        # rarely: the group's first candidate differs; try every stored candidate of that group
+        marks = ",".join("?" * len(band_hashes))
+        for (cand,) in con.execute(
+                f"SELECT DISTINCT b.document_id FROM document_bands b JOIN documents d ON d.id = b.document_id"
+                f" WHERE b.hash IN ({marks}) AND coalesce(d.duplicate_of, d.id) = ? AND d.id <> ?",
+                [*band_hashes, root, first]).fetchall():
+            s = stored_sig(cand)
+            if s is not None and similarity(sig, s) >= THRESHOLD:
+                return True
+        return False
+
+    alias: dict = {}  # a root that a new document replaced -> the new root
+
+    def resolve(r):
+        while r in alias:
+            r = alias[r]
+        return r
+    out: list = []
+    for k, (doc_id, sig) in enumerate(docs):
+        bs = doc_bands[k]
+        cands: dict = {}  # stored root -> its first candidate
+        for band, h in bs.items():
+            for root, first in seen.get((band, h), {}).items():
+                cands[root] = min(first, cands.get(root, first))
+        hs = list(bs.values())
+        found = {resolve(r) for r, first in cands.items() if similar_member(sig, r, first, hs)}
+        for j in range(k):  # the documents of this batch before this one
+            if any(doc_bands[j].get(b) == h for b, h in bs.items()) and similarity(sig, docs[j][1]) >= THRESHOLD:
+                found.add(resolve(out[j] or docs[j][0]))
+        best = min(found) if found else None
+        if best is not None and doc_id < best:
+            alias[best] = doc_id  # the group now hangs from this document
+        out.append(best)
+    batch = {d for d, _ in docs}
+    for old in sorted(alias):
+        if old not in batch:  # a stored group re-rooted
+            con.execute("UPDATE documents SET duplicate_of = ? WHERE duplicate_of = ? OR id = ?",
+                        [resolve(old), old, old])
+    final = [resolve(r or d) for r, (d, _) in zip(out, docs)]  # a document of this batch may be re-rooted too
+    return [None if r == d else r for r, (d, _) in zip(final, docs)]
 
 
-def index(con, doc_id: str, sig: np.ndarray, root) -> None:
-    """Index the new document's bands and join it to its group (re-rooting it if need be)."""
+def index_many(con, docs: list) -> None:
+    """Index the bands of new documents [(id, signature)]."""
     insert_many(con, "INSERT INTO document_bands (band, hash, document_id)",
-                [(b, h, doc_id) for b, h in bands(sig)], "ON CONFLICT DO NOTHING")
-    if root is None:
-        return
-    new_root = min(root, doc_id)
-    con.execute("UPDATE documents SET duplicate_of = ? WHERE id = ? OR duplicate_of = ? OR id = ?",
-                [new_root, doc_id, root, root])
-    con.execute("UPDATE documents SET duplicate_of = NULL WHERE id = ?", [new_root])
+                [(b, h, doc_id) for doc_id, sig in docs for b, h in bands(sig)], "ON CONFLICT DO NOTHING")

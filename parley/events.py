@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Optional
 
 from . import dates as dates_mod
-from . import syntax
+from . import nlp, syntax
 from .actors import Mention
 from .kb import KB, load_yaml, norm
 from .metadata import DATELINE
@@ -296,7 +296,7 @@ class EventExtractor:
         a = syntax.arguments(self.sdoc, ts, te)
         sl = self._covered(ms, a.subjects)
         objects = a.objects
-        if a.head is not None and a.head.lemma_ in TOPIC_VERBS:  # "discussed Ukraine": a topic, not a party
+        if a.head is not None and nlp.lemma(a.head) in TOPIC_VERBS:  # "discussed Ukraine": a topic, not a party
             objects = [o for o in a.objects if o.i in a.preps]
         sr = [m for m in self._covered(ms, objects) if m not in sl]
         sr = self._extend_list(sr, right, sl)
@@ -314,7 +314,7 @@ class EventExtractor:
             sl = persons(left)[-1:]
         if not sr and a.objects:  # "talks with President of the PRC Xi Jinping": a parse that misses the name
             sr = [m for m in persons(right) if self._same_clause(te, m)][:1]
-            if not sr and a.head is not None and a.head.lemma_ in ("meet", "receive", "host", "welcome", "greet") \
+            if not sr and a.head is not None and nlp.lemma(a.head) in ("meet", "receive", "host", "welcome", "greet") \
                     and any(o.pos_ == "NOUN" and o.dep_ == "dobj" for o in a.objects):
                 self._no_object = True  # "met reporters", "received a warm welcome": nobody met
         elif not a.objects:

@@ -73,9 +73,10 @@ def ingest_items(items: Iterable[readers.Item], store: Store, published: Optiona
                  address: Optional[str] = None) -> Summary:
     """Ingest items already read (raw articles or the input errors met while reading them).
 
-    Items stream through: each is cleaned and checked against the store here, analysed
-    in groups here (``jobs`` 1) or in a pool of ``jobs`` worker processes, and written
-    here, one document per transaction, in input order. At most a few groups per worker
+    Items stream through in groups: each group is cleaned and analysed here (``jobs`` 1) or
+    in a pool of ``jobs`` worker processes, and the results are written here, a batch of
+    documents per transaction, in input order; an item whose source the store already
+    holds is checked here first, so a re-run extracts nothing again. At most a few groups per worker
     are in flight, so memory does not grow with the corpus."""
     summary = Summary()
     items = iter(items)
@@ -84,23 +85,27 @@ def ingest_items(items: Iterable[readers.Item], store: Store, published: Optiona
     if engine == "ray":  # the same analysis, on a Ray cluster's workers (parley/ray_engine.py)
         from .ray_engine import RayPool
 
-        pool = RayPool(jobs, prefilter, address)
+        pool = RayPool(jobs, prefilter, address, published, outlet)
     elif jobs > 1 and len(head) == POOL_AFTER:
-        pool = _Pool(jobs, prefilter)
+        pool = _Pool(jobs, prefilter, published, outlet)
     pending: deque = deque()  # (sources, future) in input order
-    group: list = []          # (source, (document, paragraphs)) analysed together
+    group: list = []          # (source, raw item) analysed together
     out = _Writer(store, summary, on_item)
+    opts = (prefilter, published, outlet)
 
     def flush():
         if not group:
             return
-        sources, built = [g[0] for g in group], [g[1] for g in group]
+        todo = _unstored(group, store, published, outlet, summary, on_item)
         group.clear()
+        if not todo:
+            return
+        sources, work = [g[0] for g in todo], [g[1] for g in todo]
         if pool is None:
-            for source, x in zip(sources, _analyze_group(built, prefilter)):
+            for source, x in zip(sources, _analyze_group(work, *opts)):
                 out.put(source, x)
             return
-        pending.append((sources, pool.submit(built)))
+        pending.append((sources, pool.submit(work)))
         while len(pending) >= pool.window or (pending and pending[0][1].done()):
             done, fut = pending.popleft()
             for source, x in zip(done, fut.result()):
@@ -108,11 +113,15 @@ def ingest_items(items: Iterable[readers.Item], store: Store, published: Optiona
 
     try:
         for item in itertools.chain(head, items):
-            built = _prepare(item, store, published, outlet, summary, on_item)
-            if built is not None:
-                group.append((item.source, built))
-                if len(group) >= GROUP:
-                    flush()
+            if isinstance(item, InputError):
+                summary.failed.append((item.item or "?", f"{item.code} {item.message}"))
+                _report(on_item, item.item or "?", "failed")
+                continue
+            for w in item_warnings(item):
+                summary.warnings.append((item.source, w))
+            group.append((item.source, item))
+            if len(group) >= GROUP:
+                flush()
         flush()
         while pending:
             done, fut = pending.popleft()
@@ -125,35 +134,68 @@ def ingest_items(items: Iterable[readers.Item], store: Store, published: Optiona
     return summary
 
 
-def _prepare(item, store: Store, published, outlet, summary: Summary, on_item):
-    """Clean an item and check the store; None when it failed or is already there."""
-    if isinstance(item, InputError):
-        summary.failed.append((item.item or "?", f"{item.code} {item.message}"))
-        _report(on_item, item.item or "?", "failed")
-        return None
-    for w in item_warnings(item):
-        summary.warnings.append((item.source, w))
+def _unstored(group: list, store: Store, published, outlet, summary: Summary, on_item) -> list:
+    """The items of a group that may not be stored yet. An item whose source the store holds
+    (a re-run) is cleaned here and skipped when its document is there; the others are
+    cleaned with their analysis, in the workers."""
+    known = store.stored_sources(sorted({src for src, _ in group}))
+    out = []
+    for src, item in group:
+        if src not in known:
+            out.append((src, item))
+            continue
+        built = build(item, published, outlet)
+        if isinstance(built, str):
+            summary.failed.append((src, built))
+            _report(on_item, src, "failed")
+        elif store.has_document(built[0].id):
+            summary.present += 1
+            _report(on_item, src, "present")
+        else:
+            out.append((src, built))
+    return out
+
+
+def build(item, published=None, outlet=None):
+    """(document, paragraphs) of a raw item, or the message of the error that stopped it."""
+    if isinstance(item, tuple):
+        return item  # cleaned already
     try:
-        doc, paras = document.build(item, published=published, outlet=outlet)
+        return document.build(item, published=published, outlet=outlet)
     except InputError as e:
-        summary.failed.append((item.source, f"{e.code} {e.message}"))
-        _report(on_item, item.source, "failed")
-        return None
+        return f"{e.code} {e.message}"
     except Exception as e:  # a bug on one item must not stop the batch
         log.debug("internal error on %s\n%s", item.source, traceback.format_exc())
-        summary.failed.append((item.source, f"E900 internal error: {e.__class__.__name__}: {e}"))
-        _report(on_item, item.source, "failed")
-        return None
-    if store.has_document(doc.id):
-        summary.present += 1
-        _report(on_item, item.source, "present")
-        return None
-    return doc, paras
+        return f"E900 internal error: {e.__class__.__name__}: {e}"
 
 
-def _analyze_group(built: list, prefilter: Optional[bool]) -> list:
+def source_of(entry) -> str:
+    """The source of a raw item or of a cleaned (document, paragraphs) pair."""
+    return entry[0].source if isinstance(entry, tuple) else entry.source
+
+
+def _analyze_group(work: list, prefilter: Optional[bool], published=None, outlet=None) -> list:
+    """The extractions of a group of raw items (or cleaned documents): each is cleaned, then
+    their parses are batched together; a document's MinHash signature comes with its
+    extraction. An item that fails gets its error message instead, and the group goes on."""
+    from . import dedup
+
+    built = [build(w, published, outlet) for w in work]
+    done = iter(_analyze_built([b for b in built if not isinstance(b, str)], prefilter))
+    out = []
+    for b in built:
+        x = b if isinstance(b, str) else next(done)
+        if not isinstance(x, str):
+            x.signature = dedup.signature(x.document.text)
+        out.append(x)
+    return out
+
+
+def _analyze_built(built: list, prefilter: Optional[bool]) -> list:
     """The extractions of cleaned documents (their parses batched together); when the group
     fails, each document is analysed alone, and an error becomes its message."""
+    if not built:
+        return []
     try:
         return pipeline.analyze_many(built, prefilter=prefilter)
     except InputError as e:
@@ -163,7 +205,7 @@ def _analyze_group(built: list, prefilter: Optional[bool]) -> list:
         if len(built) == 1:
             log.debug("internal error on %s\n%s", built[0][0].source, traceback.format_exc())
             return [f"E900 internal error: {e.__class__.__name__}: {e}"]
-    return [x for b in built for x in _analyze_group([b], prefilter)]
+    return [x for b in built for x in _analyze_built([b], prefilter)]
 
 
 class _Writer:
@@ -203,16 +245,16 @@ class _Pool:
     ``submit(groups) -> future`` (a concurrent.futures.Future of ``_analyze_group``'s list),
     ``close()``."""
 
-    def __init__(self, jobs: int, prefilter: Optional[bool]):
+    def __init__(self, jobs: int, prefilter: Optional[bool], published=None, outlet=None):
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
         self.window = jobs * 2
-        self.prefilter = prefilter
+        self.opts = (prefilter, published, outlet)
         self.ex = ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn"), initializer=_warm)
 
-    def submit(self, built: list):
-        return self.ex.submit(_analyze_group, built, self.prefilter)
+    def submit(self, work: list):
+        return self.ex.submit(_analyze_group, work, *self.opts)
 
     def close(self) -> None:
         self.ex.shutdown(wait=True, cancel_futures=True)

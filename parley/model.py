@@ -185,6 +185,7 @@ class Extraction:
     actors: list = field(default_factory=list)
     events: list = field(default_factory=list)
     positions: list = field(default_factory=list)
+    signature: Optional[object] = field(default=None, repr=False, compare=False)  # MinHash (dedup.py), for the store
 
     def to_dict(self) -> dict:
         return {

@@ -11,10 +11,10 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from . import syntax
+from . import nlp, syntax
 from .actors import Mention
 from .events import Context, Sentence
-from .kb import KB, load_yaml, norm
+from .kb import KB, alternation, load_yaml, norm
 from .model import Evidence, Position
 
 SPEAKER_KINDS = ("person", "party", "country", "igo", "organization")
@@ -35,9 +35,9 @@ def _topic_rx() -> dict:
     topics = KB.load().topics
     out = {}
     for key, phrases in topics.items():
-        phrases = sorted({p for p in phrases if p}, key=len, reverse=True)
+        phrases = {p for p in phrases if p}
         if phrases:
-            out[key] = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")
+            out[key] = re.compile(r"\b" + alternation(phrases) + r"\b")
     return out
 
 
@@ -45,7 +45,7 @@ def _topic_rx() -> dict:
 def _topic_patterns() -> dict:
     kb = KB.load()
     names = set(kb.country_names) | set(kb.demonyms) | {"sino", "russo", "indo", "franco", "anglo", "us"}
-    alt = "(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if len(n) > 1) + ")"
+    alt = alternation(n for n in names if len(n) > 1)
     return {k: [re.compile(p.replace("{C}", alt)) for p in ps]
             for k, ps in (load_yaml("topic_patterns.yaml") or {}).items()}
 
@@ -165,7 +165,7 @@ class PositionExtractor:
         if head is None:
             return False
         for c in head.children:
-            if c.dep_ != "ccomp" or c.lemma_ not in ANNOUNCED:
+            if c.dep_ != "ccomp" or nlp.lemma(c) not in ANNOUNCED:
                 continue
             toks = syntax.covered(syntax.subjects(c))
             others = [m for m in ms if m.kind == "person" and m.actor_id != speaker.actor_id

@@ -102,21 +102,23 @@ class _Analyzer:
 
         return ray.get_runtime_context().get_node_id()
 
-    def analyze(self, built: list, prefilter: Optional[bool]) -> list:
+    def analyze(self, work: list, prefilter: Optional[bool], published=None, outlet=None) -> list:
         from .ingest import _analyze_group
 
-        return _analyze_group(built, prefilter)
+        return _analyze_group(work, prefilter, published, outlet)
 
 
 class RayPool:
     """``ingest_items``' engine interface on Ray: ``window``, ``submit(built) -> Future``, ``close()``."""
 
-    def __init__(self, jobs: int, prefilter: Optional[bool], address: Optional[str] = None):
+    def __init__(self, jobs: int, prefilter: Optional[bool], address: Optional[str] = None, published=None,
+                 outlet=None):
         ray = self.ray = _import_ray()
         from . import pipeline
 
         # Decide the first pass here, so every worker does what this process would have done.
-        self.prefilter = pipeline.PREFILTER if prefilter is None else bool(prefilter)
+        self.prefilter = pipeline.PREFILTER if prefilter is None else prefilter
+        self.hints = (published, outlet)  # what the command line says of every item
         jobs = max(1, int(jobs or 1))
         runtime_env = {"env_vars": _env_vars()}
         self.started = False
@@ -204,7 +206,7 @@ class RayPool:
         i = self._pick(avoid)
         actor = self.actors[i]
         try:
-            ref = actor.analyze.remote(built, self.prefilter)
+            ref = actor.analyze.remote(built, self.prefilter, *self.hints)
         except Exception as e:  # the cluster is gone
             self._done(i)
             self._lost(built, out, attempt, i, actor, e)
@@ -226,7 +228,9 @@ class RayPool:
         out.set_result(result)
 
     def _lost(self, built, out: Future, attempt: int, i: int, actor, err: BaseException) -> None:
-        names = ", ".join(str(getattr(d, "source", "?")) for d, _ in built)
+        from .ingest import source_of
+
+        names = ", ".join(source_of(w) for w in built)
         try:
             if isinstance(err, self.ray.exceptions.RayActorError) and not self._closed:
                 with self._lock:

@@ -130,6 +130,14 @@ class Store:
         return self.con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
 
     # -- writing ----------------------------------------------------------------
+    def stored_sources(self, sources: list) -> set:
+        """Which of these sources (file paths, record ids) some stored document came from."""
+        if not sources:
+            return set()
+        marks = ",".join("?" * len(sources))
+        return {r[0] for r in self.con.execute(f"SELECT DISTINCT source FROM documents WHERE source IN ({marks})",
+                                               list(sources)).fetchall()}
+
     def has_document(self, doc_id: str) -> bool:
         return self.con.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is not None
 
@@ -154,16 +162,15 @@ class Store:
                 if new:
                     present.add(x.document.id)
                     fresh.append(x)
-            for x in fresh:  # one at a time: a copy may copy a document of this same batch
-                d = x.document
-                sig = dedup.signature(d.text)
-                dup = dedup.find_duplicate(con, sig)
-                con.execute(
-                    "INSERT INTO documents (id, source, url, title, published, outlet, authors, dateline_place,"
-                    " dateline_date, warnings, text, minhash, duplicate_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    [d.id, d.source, d.url, d.title, d.published, d.outlet, json.dumps(d.authors),
-                     d.dateline.place, d.dateline.date, json.dumps(d.warnings), d.text, dedup.encode(sig), None])
-                dedup.index(con, d.id, sig, dup)
+            sigs = [(x.document.id, x.signature if x.signature is not None else dedup.signature(x.document.text))
+                    for x in fresh]  # workers compute the signatures; a direct caller may not have
+            roots = dedup.roots(con, sigs)
+            insert_many(con, "INSERT INTO documents (id, source, url, title, published, outlet, authors,"
+                        " dateline_place, dateline_date, warnings, text, minhash, duplicate_of)",
+                        [(d.id, d.source, d.url, d.title, d.published, d.outlet, json.dumps(d.authors),
+                          d.dateline.place, d.dateline.date, json.dumps(d.warnings), d.text, dedup.encode(sig), root)
+                         for (d, (_, sig), root) in zip((x.document for x in fresh), sigs, roots)])
+            dedup.index_many(con, sigs)
             self._insert_extractions(fresh)
             self._remerge([e.id for x in fresh for e in x.events])
             con.execute("COMMIT")

@@ -120,3 +120,46 @@ def test_cli_series_and_show(merged_path):
         ev = _meetings(store)[0]
     r = runner.invoke(cli, ["show", ev["id"], "--db", merged_path])
     assert r.exit_code == 0 and "joined because" in r.output and "b-daily.txt" in r.output
+
+
+STORY = ("The harbour authority of the coastal city said on Monday that its new container terminal would open "
+         "in the spring after three years of building work. Officials told reporters that the terminal would "
+         "double the number of ships the port can handle each week, and that four hundred people had been hired "
+         "to run the cranes, the gates and the customs sheds. Local traders welcomed the news but asked for "
+         "better roads to the port, which is often blocked by lorries waiting to unload.")
+OTHER = ("A regional orchestra announced its autumn season on Tuesday, with eleven concerts in the old theatre "
+         "and a new work by a young composer from the northern valleys. Tickets go on sale next month and the "
+         "conductor said the programme mixes familiar symphonies with music rarely played in the region.")
+
+
+def _dedup_docs(build):
+    from parley.model import Extraction
+
+    copies = [STORY + f"\n\nCopy line number {i} of the wire." for i in range(6)]
+    return [Extraction(document=build(t, source=f"d{i}.txt")) for i, t in enumerate(copies + [OTHER])]
+
+
+def _roots(path, batches):
+    with Store(str(path)) as store:
+        for b in batches:
+            store.add_many(b)
+        return dict(store.con.execute("SELECT id, duplicate_of FROM documents").fetchall())
+
+
+def test_copies_form_one_group_however_they_are_batched(tmp_path, build):
+    """Near-duplicate groups (the root is the smallest id) do not depend on batches or order:
+    copies met in one write batch, re-rooting a stored group, one at a time, in any order."""
+    xs = _dedup_docs(build)
+    story, other = xs[:-1], xs[-1]
+    root = min(x.document.id for x in story)
+    want = {x.document.id: (None if x.document.id == root else root) for x in story} | {other.document.id: None}
+    by_id = sorted(xs, key=lambda x: x.document.id)
+    orders = {
+        "one batch": [xs],
+        "one at a time": [[x] for x in xs],
+        "largest ids first, then the rest in one batch": [by_id[-2:], by_id[:-2]],
+        "smallest id last, alone": [by_id[1:], by_id[:1]],
+        "reversed, in two batches": [by_id[::-1][:3], by_id[::-1][3:]],
+    }
+    for i, (name, batches) in enumerate(orders.items()):
+        assert _roots(tmp_path / f"d{i}.duckdb", batches) == want, name
