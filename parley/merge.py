@@ -8,7 +8,8 @@ depends on the set of extractions, never on the order they came in):
    people, or one report naming a subset of the other's). Visits also need the same
    destination country; messages the same sender; sessions the same ordinal.
 2. Extractions known only to the month, the year or not at all join the one day-dated
-   event they fit, if exactly one fits; otherwise they form events of their own.
+   event they fit, if exactly one fits; otherwise they form events of their own (undated
+   ones from copies of one report form one).
 3. A planned event is never merged with one that happened; it is linked to it.
 
 Each canonical event reconciles its fields (most specific date and place, union of
@@ -119,8 +120,23 @@ class _Union:
             self.parent[hi] = lo
 
 
-def cluster(xs: list[Extraction]) -> tuple[list[list[Extraction]], dict]:
-    """Group extractions into events; returns the groups and each extraction's join reason."""
+def fits(x: Extraction, day: str, members) -> Optional[str]:
+    """Why an extraction without a day may join the day-dated event of ``members`` on ``day``."""
+    if x.date and not _contains(x.date, day):
+        return None
+    if not x.date and x.date_partial and not day.endswith(x.date_partial[1:]):
+        return None
+    return next((why for y in members if (why := compatible(x, y))), None)
+
+
+def cluster(xs: list[Extraction], outside: Optional[dict] = None,
+            pulls: Optional[set] = None) -> tuple[list[list[Extraction]], dict]:
+    """Group extractions into events; returns the groups and each extraction's join reason.
+
+    ``outside`` {id: ids of stored events beyond ``xs`` that the undated extraction fits}
+    counts those events among its candidates; when one of them is its only fit, the
+    event's id goes into ``pulls`` (the caller clusters again with that event's members)."""
+    outside = outside or {}
     xs = sorted(xs, key=lambda x: x.id)
     reasons: dict[str, str] = {}
     dated = [x for x in xs if x.day]
@@ -142,26 +158,27 @@ def cluster(xs: list[Extraction]) -> tuple[list[list[Extraction]], dict]:
     day_groups = list(groups.values())
     leftovers = []
     for x in coarse:
-        fits = []
+        found = []
         for g in day_groups:
-            d = g[0].day
-            if x.date and not _contains(x.date, d):
-                continue
-            if not x.date and x.date_partial and not d.endswith(x.date_partial[1:]):
-                continue
-            why = next((compatible(x, y) for y in g if compatible(x, y)), None)
+            why = fits(x, g[0].day, g)
             if why:
-                fits.append((g, why, d))
-        if len(fits) == 1:
-            g, why, d = fits[0]
+                found.append((g, why, g[0].day))
+        beyond = outside.get(x.id, ())
+        if len(found) + len(beyond) == 1 and beyond and pulls is not None:
+            pulls |= set(beyond)
+        if len(found) == 1 and not beyond:
+            g, why, d = found[0]
             uf.union(g[0].id, x.id)
             reasons[x.id] = f"{why}; its date {x.date or 'unknown'} holds only this event ({d})"
         else:
             leftovers.append(x)
-    # what stays: coarse extractions of the same event (same type, actors and coarse date)
+    # what stays: coarse extractions of the same event (same type, actors and coarse date); undated
+    # ones only when they come from copies of one report
     for i, a in enumerate(leftovers):
         for b in leftovers[i + 1:]:
-            if a.date == b.date and a.date and compatible(a, b) and a.core == b.core:
+            if a.date == b.date and (a.date or (a.root_document == b.root_document
+                                                and a.date_partial == b.date_partial)) \
+                    and compatible(a, b) and a.core == b.core:
                 uf.union(a.id, b.id)
                 reasons.setdefault(b.id, f"{compatible(a, b)}; same date {a.date}")
     final = defaultdict(list)
@@ -261,15 +278,17 @@ def reconcile(group: list[Extraction], kb: Optional[KB] = None) -> Canonical:
         members=[x.id for x in g], n_sources=len({x.root_document or x.document_id for x in g}))
 
 
-def build(xs: list[Extraction], kb: Optional[KB] = None) -> tuple[list[Canonical], dict]:
-    """Canonical events for a set of extractions, with join reasons; ids made unique."""
-    groups, reasons = cluster(xs)
+def build(xs: list[Extraction], kb: Optional[KB] = None, outside: Optional[dict] = None,
+          pulls: Optional[set] = None) -> tuple[list[Canonical], dict]:
+    """Canonical events for a set of extractions, with join reasons; ids made unique
+    (``outside``, ``pulls``: see ``cluster``)."""
+    groups, reasons = cluster(xs, outside, pulls)
     events = [reconcile(g, kb) for g in groups]
     seen: dict[str, int] = {}
     for ev in sorted(events, key=lambda e: (e.id, min(e.members))):
         n = seen.get(ev.id, 0)
         seen[ev.id] = n + 1
-        if n:  # two events with the same key (e.g. undated): tell them apart by their first report
+        if n or not ev.date:  # the same key (undated events always may): tell them apart by their first report
             ev.id = ev.id + "-" + stable_id(min(ev.members), n=6)
     link_planned(events)
     return events, reasons

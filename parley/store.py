@@ -218,61 +218,191 @@ class Store:
 
     # -- merging ----------------------------------------------------------------
     def _remerge(self, new_ids: list) -> None:
-        """Re-cluster the extractions that the new ones could belong with (inside the transaction).
+        """Re-cluster the extractions that the new ones could change (inside the transaction).
 
-        The new extractions' actors select every extraction that shares one of them, and
-        every member of the events those belong to; that set is clustered again and its
-        events replaced. Clustering depends only on the set, so ingest order does not matter.
+        Merging relates two extractions only when they share a core actor, their types are of
+        one group and their dates can hold each other (one day; a day and its month or year;
+        no date). The set clustered again is closed under that relation: it grows from the new
+        extractions by date, never over an actor's whole history, and takes in the members of
+        the events its extractions belong to. Undated extractions, which may fit an event on any
+        day, are not grown from: the stored events beyond the set that they fit are counted by
+        a lookup (``merge.cluster``'s ``outside``), and the one event an undated extraction
+        joins is pulled into the set. The events that changed are replaced. Clustering a closed
+        set gives what clustering everything would, so ingest order and batches do not matter.
         """
         if not new_ids:
             return
-        con = self.con
-        marks = ",".join("?" * len(new_ids))
-        actors = [r[0] for r in con.execute(
-            f"SELECT DISTINCT actor_id FROM extraction_participants WHERE event_id IN ({marks})"
-            " AND role NOT IN ('attendee', 'courier', 'speaker')", new_ids).fetchall()]
-        if not actors:
-            return
-        amarks = ",".join("?" * len(actors))
-        ids = {r[0] for r in con.execute(
-            f"SELECT DISTINCT event_id FROM extraction_participants WHERE actor_id IN ({amarks})", actors).fetchall()}
-        ids |= set(new_ids)
-        while True:  # and every member of the events those already belong to
-            imarks = ",".join("?" * len(ids))
-            events = {r[0] for r in con.execute(
-                f"SELECT DISTINCT event_id FROM extractions WHERE id IN ({imarks}) AND event_id IS NOT NULL",
-                list(ids)).fetchall()}
-            more = set()
-            if events:
-                emarks = ",".join("?" * len(events))
-                more = {r[0] for r in con.execute(
-                    f"SELECT id FROM extractions WHERE event_id IN ({emarks})", list(events)).fetchall()}
-            if more <= ids:
+        xs: dict = {}  # id -> merge.Extraction, with the stored event_id
+        pending = set(new_ids)
+        while True:
+            frontier = self._load_merge(pending, xs)
+            while frontier:  # the closure over dated extractions
+                frontier = self._load_merge(self._dated_near([xs[i] for i in frontier]) | self._mates(frontier), xs)
+            undated = self._undated_near([x for x in xs.values() if x.day], xs)  # taken into xs
+            undated |= self._undated_copies([x for x in xs.values() if not x.date], xs)
+            pending = self._mates(undated) - xs.keys()
+            if pending:
+                continue  # the events those undated extractions belong to
+            outside = self._outside_fits([x for x in xs.values() if not x.date], xs)
+            pulls: set = set()
+            canon, reasons = merge.build(list(xs.values()), outside=outside, pulls=pulls)
+            if not pulls:
                 break
-            ids |= more
+            pending = {r[0] for r in self.con.execute(
+                f"SELECT id FROM extractions WHERE event_id IN ({','.join('?' * len(pulls))})", sorted(pulls)).fetchall()}
+        self._replace_events(xs, canon, reasons)
+
+    def _load_merge(self, ids, xs: dict) -> set:
+        """Load the extractions not loaded yet (rows and participants) into ``xs``; their ids."""
+        ids = sorted(set(ids) - xs.keys())
+        out = set()
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._rows(f"SELECT x.*, coalesce(d.duplicate_of, d.id) AS root FROM extractions x"
+                              f" JOIN documents d ON d.id = x.document_id WHERE x.id IN ({marks})", part)
+            parts = self._rows(f"SELECT event_id, actor_id, role FROM extraction_participants WHERE event_id IN ({marks})",
+                               part)
+            for r, x in zip(rows, merge.load_extractions(rows, parts)):
+                x.event_id = r["event_id"]
+                xs[x.id] = x
+                out.add(x.id)
+        return out
+
+    def _mates(self, ids) -> set:
+        """Every member of the events these extractions belong to."""
         ids = sorted(ids)
-        imarks = ",".join("?" * len(ids))
-        rows = self._rows(f"SELECT x.*, coalesce(d.duplicate_of, d.id) AS root FROM extractions x"
-                          f" JOIN documents d ON d.id = x.document_id WHERE x.id IN ({imarks}) ORDER BY x.id", ids)
-        parts = self._rows(f"SELECT * FROM extraction_participants WHERE event_id IN ({imarks})"
-                           " ORDER BY event_id, actor_id, role", ids)
-        canon, reasons = merge.build(merge.load_extractions(rows, parts))
-        old = sorted({r["event_id"] for r in rows if r["event_id"]})
-        if old:
-            omarks = ",".join("?" * len(old))
-            con.execute(f"DELETE FROM participants WHERE event_id IN ({omarks})", old)
-            con.execute(f"DELETE FROM events WHERE id IN ({omarks})", old)
+        if not ids:
+            return set()
+        marks = ",".join("?" * len(ids))
+        return {r[0] for r in self.con.execute(
+            f"SELECT id FROM extractions WHERE event_id IN (SELECT event_id FROM extractions WHERE id IN ({marks})"
+            " AND event_id IS NOT NULL)", ids).fetchall()}
+
+    def _sharing(self, xs: list, dates: str, params: list) -> str:
+        """SQL for the extractions that share a core actor and a type group with ``xs``, and whose
+        date satisfies ``dates``; with its parameters appended to ``params``."""
+        actors = sorted({a for x in xs for a in x.core})
+        types = sorted(t for t, g in merge.TYPE_GROUP.items() if g in {merge.TYPE_GROUP.get(x.type) for x in xs})
+        params += actors + list(merge.NON_CORE) + types
+        return (f"SELECT DISTINCT x.id FROM extraction_participants p JOIN extractions x ON x.id = p.event_id"
+                f" WHERE p.actor_id IN ({','.join('?' * len(actors))}) AND p.role NOT IN ({','.join('?' * len(merge.NON_CORE))})"
+                f" AND x.type IN ({','.join('?' * len(types))}) AND {dates}")
+
+    def _dated_near(self, xs: list) -> set:
+        """Dated extractions whose dates can hold or be held by those of ``xs`` (same type group,
+        a shared core actor): the same day, a day and its month or year, a month and its year."""
+        xs = [x for x in xs if x.date and _mergeable(x)]
+        if not xs:
+            return set()
+        days = {x.date for x in xs if len(x.date) == 10}
+        coarse = {x.date for x in xs if len(x.date) < 10}
+        held = sorted({d[:n] for d in days | coarse for n in (4, 7, 10) if n <= len(d)})  # its year, month, day
+        months = sorted(c for c in coarse if len(c) == 7)
+        years = sorted(c for c in coarse if len(c) == 4)
+        cond = [f"x.date IN ({','.join('?' * len(held))})"]
+        params: list = []
+        sql_params = list(held)
+        if months:
+            cond.append(f"substr(x.date, 1, 7) IN ({','.join('?' * len(months))})")
+            sql_params += months
+        if years:
+            cond.append(f"substr(x.date, 1, 4) IN ({','.join('?' * len(years))})")
+            sql_params += years
+        sql = self._sharing(xs, "(" + " OR ".join(cond) + ")", params)
+        return {r[0] for r in self.con.execute(sql, params + sql_params).fetchall()}
+
+    def _undated_near(self, days: list, xs: dict) -> set:
+        """Stored undated extractions that may fit one of the day-dated extractions ``days``."""
+        days = [x for x in days if _mergeable(x)]
+        if not days:
+            return set()
+        params: list = []
+        found = {r[0] for r in self.con.execute(self._sharing(days, "x.date IS NULL", params), params).fetchall()}
+        cands: dict = {}
+        self._load_merge(found - xs.keys(), cands)
+        keep = {i for i in found if i in xs}
+        keep |= {i for i, y in cands.items() if any(merge.fits(y, d.day, [d]) for d in days)}
+        for i in keep - xs.keys():
+            xs[i] = cands[i]
+        return keep
+
+    def _undated_copies(self, undated: list, xs: dict) -> set:
+        """Stored undated extractions from copies of the reports of ``undated`` (one event each)."""
+        roots = sorted({y.root_document for y in undated})
+        if not roots:
+            return set()
+        marks = ",".join("?" * len(roots))
+        found = {r[0] for r in self.con.execute(
+            f"SELECT x.id FROM extractions x JOIN documents d ON d.id = x.document_id WHERE x.date IS NULL"
+            f" AND coalesce(d.duplicate_of, d.id) IN ({marks})", roots).fetchall()}
+        self._load_merge(found, xs)
+        return found
+
+    def _outside_fits(self, undated: list, xs: dict) -> dict:
+        """{undated extraction id: the stored events beyond ``xs`` it fits (by a day-dated member)}."""
+        undated = [y for y in undated if _mergeable(y)]
+        if not undated:
+            return {}
+        params: list = []
+        inner = self._sharing(undated, "x.date_precision = 'day' AND x.event_id IS NOT NULL", params)
+        rows = self.con.execute(
+            f"SELECT x.id, x.event_id, x.type, x.date, x.status, x.country, x.ordinal, x.format, q.actor_id, q.role"
+            f" FROM extractions x JOIN extraction_participants q ON q.event_id = x.id WHERE x.id IN ({inner})",
+            params).fetchall()
+        members: dict = {}
+        for xid, event_id, typ, date, status, country, ordinal, fmt, actor, role in rows:
+            if xid in xs:
+                continue
+            m = members.setdefault(xid, [event_id, typ, date, status, country, ordinal, fmt, []])
+            m[7].append((actor, role))
+        distinct = {}  # copies of one report: one member each
+        for m in members.values():
+            distinct.setdefault((m[0], m[1], m[2], m[3], m[4], m[5], m[6], tuple(sorted(m[7]))), m)
+        stored = [(m[0], merge.Extraction(id="", document_id="", type=m[1], date=m[2], date_precision="day",
+                                          date_basis=None, venue=None, city=None, country=m[4], format=m[6],
+                                          status=m[3], mechanism=None, ordinal=m[5], confidence=0.0, cameo=None,
+                                          plover=None, participants=sorted(m[7]))) for m in distinct.values()]
+        out = {}
+        for y in undated:
+            hit = {event_id for event_id, m in stored if m.day and merge.fits(y, m.day, [m])}
+            if hit:
+                out[y.id] = hit
+        return out
+
+    def _replace_events(self, xs: dict, canon: list, reasons: dict) -> None:
+        """Write the clustered events of ``xs``: those whose members, sources or link changed."""
+        con = self.con
+        old_members: dict = {}
+        for x in xs.values():
+            if x.event_id:
+                old_members.setdefault(x.event_id, set()).add(x.id)
+        old = sorted(old_members)
+        stored = {}
+        for i in range(0, len(old), 500):
+            part = old[i:i + 500]
+            stored.update({r[0]: (r[1], r[2]) for r in con.execute(
+                f"SELECT id, n_sources, linked_to FROM events WHERE id IN ({','.join('?' * len(part))})", part).fetchall()})
+        same = {c.id for c in canon if old_members.get(c.id) == set(c.members)
+                and stored.get(c.id) == (c.n_sources, c.linked_to)}
+        changed = [c for c in canon if c.id not in same]
+        gone = [e for e in old if e not in same]
+        for i in range(0, len(gone), 500):
+            part = gone[i:i + 500]
+            marks = ",".join("?" * len(part))
+            con.execute(f"DELETE FROM participants WHERE event_id IN ({marks})", part)
+            con.execute(f"DELETE FROM events WHERE id IN ({marks})", part)
         insert_many(con, "INSERT INTO events (id, type, date, date_precision, date_basis, venue, city, country,"
                     " format, status, mechanism, ordinal, series_id, confidence, cameo, plover, conflicts, linked_to,"
                     " n_sources)",
                     [(c.id, c.type, c.date, c.date_precision, c.date_basis, c.venue, c.city, c.country, c.format,
                       c.status, c.mechanism, c.ordinal, c.series_id, c.confidence, c.cameo, c.plover,
-                      json.dumps(c.conflicts), c.linked_to, c.n_sources) for c in canon])
+                      json.dumps(c.conflicts), c.linked_to, c.n_sources) for c in changed])
         insert_many(con, "INSERT INTO participants (event_id, actor_id, role)",
-                    sorted({(c.id, a, r) for c in canon for a, r in c.participants}), "ON CONFLICT DO NOTHING")
+                    sorted({(c.id, a, r) for c in changed for a, r in c.participants}), "ON CONFLICT DO NOTHING")
         update_many(con, "extractions", "id", ["event_id", "join_reason"],
-                    [(xid, c.id, reasons.get(xid)) for c in canon for xid in c.members])
-        for c in canon:
+                    [(xid, c.id, reasons.get(xid)) for c in changed for xid in c.members])
+        for c in changed:
             if c.series_id:
                 con.execute("INSERT INTO series VALUES (?,?,?,?) ON CONFLICT (id) DO UPDATE SET"
                             " name = CASE WHEN length(excluded.name) > length(series.name) THEN excluded.name"
@@ -673,6 +803,11 @@ class Store:
             edge["weight"] += n
             edge["types"][etype] = n
         return sorted(nodes, key=lambda n: n["id"]), sorted(edges.values(), key=lambda e: (e["source"], e["target"]))
+
+
+def _mergeable(x) -> bool:
+    """An extraction that can join others: it has a core actor and a type merging knows."""
+    return bool(x.core) and x.type in merge.TYPE_GROUP
 
 
 def _date_range(where: list, params: list, column: str, since: Optional[str], until: Optional[str]) -> None:

@@ -163,3 +163,61 @@ def test_copies_form_one_group_however_they_are_batched(tmp_path, build):
     }
     for i, (name, batches) in enumerate(orders.items()):
         assert _roots(tmp_path / f"d{i}.duckdb", batches) == want, name
+
+
+UNDATED = FIXTURES / "merge_undated"
+
+
+def _global_events(store):
+    """The events that clustering every stored extraction at once gives: (id, members, sources, link)."""
+    from parley import merge
+
+    xs = store._rows("SELECT x.*, coalesce(d.duplicate_of, d.id) AS root FROM extractions x"
+                     " JOIN documents d ON d.id = x.document_id ORDER BY x.id")
+    parts = store._rows("SELECT * FROM extraction_participants ORDER BY event_id, actor_id, role")
+    canon, _ = merge.build(merge.load_extractions(xs, parts))
+    return {(c.id, tuple(sorted(c.members)), c.n_sources, c.linked_to) for c in canon}
+
+
+def _stored_events(store):
+    members: dict = {}
+    for xid, ev in store.con.execute("SELECT id, event_id FROM extractions").fetchall():
+        members.setdefault(ev, []).append(xid)
+    return {(i, tuple(sorted(members.get(i, []))), n, link)
+            for i, n, link in store.con.execute("SELECT id, n_sources, linked_to FROM events").fetchall()}
+
+
+def _meetings_of(store):
+    return sorted(((e["date"], len(e["sources"]), e["n_sources"]) for e in store.events(type="meeting")),
+                  key=str)
+
+
+def test_undated_report_joins_its_only_event_and_copies_are_one(tmp_path):
+    with Store(str(tmp_path / "u.duckdb")) as store:
+        for name in ("b-undated.txt", "a-dated.txt", "c-undated-copy.txt"):
+            ingest([str(UNDATED / name)], store)
+        assert _meetings_of(store) == [("2023-06-12", 3, 2)]  # the copy counts once
+        ingest([str(UNDATED / "d-later.txt")], store)
+        # two meetings of the same ministers now: the undated report fits both, so it joins neither;
+        # it and its copy are one event of their own
+        assert _meetings_of(store) == [("2023-06-12", 1, 1), ("2023-09-20", 1, 1), (None, 2, 1)]
+        assert _stored_events(store) == _global_events(store)
+
+
+@pytest.mark.parametrize("batches", ["one at a time", "all at once", "reversed", "undated last"])
+def test_incremental_merge_equals_clustering_everything(tmp_path, batches):
+    """Each write re-clusters only the extractions its new ones could change (by date, by the
+    events they are in); the result is what clustering the whole store at once gives."""
+    files = sorted(MERGE.glob("*.txt")) + sorted(UNDATED.glob("*.txt"))
+    order = {"one at a time": [[f] for f in files], "all at once": [files],
+             "reversed": [[f] for f in reversed(files)],
+             "undated last": [[f for f in files if "undated" not in f.name], [f for f in files if "undated" in f.name]]}
+    results = []
+    with Store(str(tmp_path / "i.duckdb")) as store:
+        for group in order[batches]:
+            ingest([str(f) for f in group], store)
+            assert _stored_events(store) == _global_events(store)
+        results = _stored_events(store)
+    with Store(str(tmp_path / "all.duckdb")) as store:
+        ingest([str(f) for f in files], store)
+        assert _stored_events(store) == results
