@@ -3,8 +3,8 @@
 
 The stream mixes real non-diplomatic international news (../shared/stream) with
 diplomatic reports (../shared seeds, dev and merge) so that about 1 article in 10 is
-diplomatic, replicated to N articles (each copy made distinct by a line of its own, as
-syndicated copies of a story are). Three measurements, each in its own child process:
+diplomatic, replicated to N articles (each copy made distinct by a line and an address of
+its own, as syndicated copies of a story on other sites are). Three measurements, each in its own child process:
 
 - baseline: the bare spaCy pipeline (``nlp.pipe``) over the cleaned text of every article
   (on a uniform sample of at most --baseline-max articles, whose per-article time is
@@ -65,6 +65,8 @@ def build_stream(n: int, ratio: int, path: Path, seed: int = 11) -> dict:
             uses[rec["source"]] = uses.get(rec["source"], 0) + 1
             rec["text"] = rec["text"].rstrip() + f"\n\nStream copy {i:07d}."
             rec["source"] = f"stream/{i:07d}"
+            if rec.get("url"):  # a copy on another site has an address of its own
+                rec["url"] = rec["url"].split("#")[0] + f"#stream-copy-{i:07d}"
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return uses
 

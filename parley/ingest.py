@@ -139,20 +139,18 @@ def _unstored(group: list, store: Store, published, outlet, summary: Summary, on
     (a re-run) is cleaned here and skipped when its document is there; the others are
     cleaned with their analysis, in the workers."""
     known = store.stored_sources(sorted({src for src, _ in group}))
+    work = [(src, item if src not in known else build(item, published, outlet)) for src, item in group]
+    present = store.stored_documents([w[0].id for _, w in work if isinstance(w, tuple)])
     out = []
-    for src, item in group:
-        if src not in known:
-            out.append((src, item))
-            continue
-        built = build(item, published, outlet)
-        if isinstance(built, str):
-            summary.failed.append((src, built))
+    for src, w in work:
+        if isinstance(w, str):
+            summary.failed.append((src, w))
             _report(on_item, src, "failed")
-        elif store.has_document(built[0].id):
+        elif isinstance(w, tuple) and w[0].id in present:
             summary.present += 1
             _report(on_item, src, "present")
         else:
-            out.append((src, built))
+            out.append((src, w))
     return out
 
 

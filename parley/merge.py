@@ -146,21 +146,17 @@ def cluster(xs: list[Extraction], outside: Optional[dict] = None,
     for x in dated:
         by_block[(TYPE_GROUP.get(x.type), x.day)].append(x)
     for block in by_block.values():
-        for i, a in enumerate(block):
-            for b in block[i + 1:]:
-                why = compatible(a, b)
-                if why:
-                    uf.union(a.id, b.id)
-                    reasons.setdefault(b.id, f"{why}; same day {a.day}")
+        _link(block, key, compatible, uf, reasons, lambda a: f"; same day {a.day}")
     groups = defaultdict(list)
     for x in dated:
         groups[uf.find(x.id)].append(x)
     day_groups = list(groups.values())
+    day_kinds = [list({key(y): y for y in reversed(g)}.values())[::-1] for g in day_groups]  # first of each kind
     leftovers = []
     for x in coarse:
         found = []
-        for g in day_groups:
-            why = fits(x, g[0].day, g)
+        for g, kinds in zip(day_groups, day_kinds):
+            why = fits(x, g[0].day, kinds)
             if why:
                 found.append((g, why, g[0].day))
         beyond = outside.get(x.id, ())
@@ -174,13 +170,11 @@ def cluster(xs: list[Extraction], outside: Optional[dict] = None,
             leftovers.append(x)
     # what stays: coarse extractions of the same event (same type, actors and coarse date); undated
     # ones only when they come from copies of one report
-    for i, a in enumerate(leftovers):
-        for b in leftovers[i + 1:]:
-            if a.date == b.date and (a.date or (a.root_document == b.root_document
-                                                and a.date_partial == b.date_partial)) \
-                    and compatible(a, b) and a.core == b.core:
-                uf.union(a.id, b.id)
-                reasons.setdefault(b.id, f"{compatible(a, b)}; same date {a.date}")
+    def same_report(a, b):
+        return a.date == b.date and (a.date or (a.root_document == b.root_document and a.date_partial == b.date_partial))
+    _link(leftovers, lambda x: (key(x), x.date, None if x.date else (x.root_document, x.date_partial)),
+          lambda a, b: compatible(a, b) if same_report(a, b) and a.core == b.core else None, uf, reasons,
+          lambda a: f"; same date {a.date}")
     final = defaultdict(list)
     for x in xs:
         final[uf.find(x.id)].append(x)
@@ -191,6 +185,41 @@ def cluster(xs: list[Extraction], outside: Optional[dict] = None,
         for x in g:
             reasons.setdefault(x.id, "first report of this event")
     return out, reasons
+
+
+def key(x: Extraction) -> tuple:
+    """Everything ``compatible`` reads: extractions of one key (copies of a report, mostly)
+    relate to every other extraction alike."""
+    return (x.type, x.status, x.country, x.ordinal, x.format, tuple(x.participants))
+
+
+def _link(items: list, kind, why_of, uf: _Union, reasons: dict, where) -> None:
+    """Join every pair of ``items`` (in id order) for which ``why_of`` gives a reason, as a loop
+    over all pairs would, and give each item the reason of the first earlier item it joins;
+    ``why_of`` is evaluated once per pair of kinds (``kind(x)``: items of one kind relate to
+    the others alike), so many copies of one report cost no more than one."""
+    classes: dict = {}
+    for x in items:
+        classes.setdefault(kind(x), []).append(x)
+    kinds = list(classes)
+    firsts = {k: classes[k][0] for k in kinds}
+    partners: dict = defaultdict(list)  # kind -> [(kind, why)]
+    for i, k1 in enumerate(kinds):
+        for k2 in kinds[i:]:
+            why = why_of(firsts[k1], firsts[k2])
+            if why:
+                partners[k1].append((k2, why))
+                if k2 != k1:
+                    partners[k2].append((k1, why))
+    for k, members in classes.items():
+        for k2, _ in partners[k]:
+            for m in (members if k2 == k else members[:1]):
+                uf.union(m.id, firsts[k2].id)
+    for b in items:
+        earlier = [(firsts[k2].id, k2, why) for k2, why in partners[kind(b)] if firsts[k2].id < b.id]
+        if earlier:
+            _, k2, why = min(earlier)
+            reasons.setdefault(b.id, why + where(firsts[k2]))
 
 
 # -- reconciling a group into one event ----------------------------------------------

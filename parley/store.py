@@ -138,8 +138,15 @@ class Store:
         return {r[0] for r in self.con.execute(f"SELECT DISTINCT source FROM documents WHERE source IN ({marks})",
                                                list(sources)).fetchall()}
 
+    def stored_documents(self, ids: list) -> set:
+        """Which of these document ids are stored."""
+        if not ids:
+            return set()
+        marks = ",".join("?" * len(ids))
+        return {r[0] for r in self.con.execute(f"SELECT id FROM documents WHERE id IN ({marks})", list(ids)).fetchall()}
+
     def has_document(self, doc_id: str) -> bool:
-        return self.con.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is not None
+        return bool(self.stored_documents([doc_id]))
 
     def add(self, x: Extraction) -> bool:
         """Store one document and its extraction; False if it was already there."""
@@ -152,9 +159,7 @@ class Store:
         con.execute("BEGIN")
         try:
             self._lock()  # concurrent writers (PostgreSQL) take turns: the check below and the merge are race-free
-            ids = sorted({x.document.id for x in xs})
-            marks = ",".join("?" * len(ids))
-            present = {r[0] for r in con.execute(f"SELECT id FROM documents WHERE id IN ({marks})", ids).fetchall()}
+            present = self.stored_documents(sorted({x.document.id for x in xs}))
             fresh, added = [], []
             for x in xs:
                 new = x.document.id not in present
@@ -322,7 +327,8 @@ class Store:
         cands: dict = {}
         self._load_merge(found - xs.keys(), cands)
         keep = {i for i in found if i in xs}
-        keep |= {i for i, y in cands.items() if any(merge.fits(y, d.day, [d]) for d in days)}
+        kinds = list({(merge.key(d), d.day): d for d in days}.values())  # copies of a report: one each
+        keep |= {i for i, y in cands.items() if any(merge.fits(y, d.day, [d]) for d in kinds)}
         for i in keep - xs.keys():
             xs[i] = cands[i]
         return keep
