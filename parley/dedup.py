@@ -1,8 +1,8 @@
 """Near-duplicate documents (syndicated copies of one wire story): MinHash with LSH banding.
 
 Each document gets a MinHash signature of its word 5-shingles; signatures are cut
-into bands whose hashes are indexed in the store, so a new document finds its likely
-copies with one lookup per band. A copy points to the first document of its group
+into bands whose hashes are indexed in the store (each band once per group: a band leads
+to the group), so a new document finds its likely copies with one lookup per band. A copy points to the first document of its group
 (the smallest id), so a group is the same whatever order its copies came in, and
 counts as one source.
 """
@@ -58,17 +58,18 @@ def bands(sig: np.ndarray) -> list[tuple[int, str]]:
             for i in range(BANDS)]
 
 
-def roots(con, docs: list) -> list:
+def assign(con, docs: list) -> list:
     """For new documents [(id, signature)] in order, the root of the group each copies (or
     None), as if each were looked up after the ones before it were stored: a document may
-    copy one of the same batch. Groups that a new document re-roots (its id is smaller)
-    are updated in the store; the new documents themselves are not stored here."""
+    copy one of the same batch. Groups that a new document re-roots (its id is smaller) are
+    updated in the store, and the new documents' bands are indexed, but only those their
+    group does not hold yet: a band leads to a group, so copies of one story add few rows.
+    The new documents themselves are not stored here."""
     if not docs:
         return []
     doc_bands = [dict(bands(sig)) for _, sig in docs]
     hashes = sorted({h for bs in doc_bands for h in bs.values()})
-    # one row per (band, hash, root): copies of one story share their bands, so this stays small
-    seen: dict = {}
+    seen: dict = {}  # (band, hash) -> {stored root: its first document with that band}
     for i in range(0, len(hashes), 500):
         part = hashes[i:i + 500]
         for band, h, root, first in con.execute(
@@ -76,26 +77,24 @@ def roots(con, docs: list) -> list:
                 f" JOIN documents d ON d.id = b.document_id WHERE b.hash IN ({','.join('?' * len(part))})"
                 " GROUP BY 1, 2, 3", part).fetchall():
             seen.setdefault((band, h), {})[root] = first
-    sigs: dict = {}  # stored signatures, fetched once
+    cands = []  # per document: {stored root: its first candidate}
+    for bs in doc_bands:
+        c: dict = {}
+        for band, h in bs.items():
+            for root, first in seen.get((band, h), {}).items():
+                c[root] = min(first, c.get(root, first))
+        cands.append(c)
+    sigs = _signatures(con, {first for c in cands for first in c.values()})
 
-    def stored_sig(doc_id):
-        if doc_id not in sigs:
-            row = con.execute("SELECT minhash FROM documents WHERE id = ?", [doc_id]).fetchone()
-            sigs[doc_id] = decode(row[0]) if row and row[0] else None
-        return sigs[doc_id]
-
-    def similar_member(sig, root, first, band_hashes) -> bool:
-        s = stored_sig(first)
+    def similar_member(sig, bs, root, first) -> bool:
+        s = sigs.get(first)
         if s is not None and similarity(sig, s) >= THRESHOLD:
             return True
-        # rarely: the group's first candidate differs; try every stored candidate of that group
-        marks = ",".join("?" * len(band_hashes))
-        for (cand,) in con.execute(
-                f"SELECT DISTINCT b.document_id FROM document_bands b JOIN documents d ON d.id = b.document_id"
-                f" WHERE b.hash IN ({marks}) AND coalesce(d.duplicate_of, d.id) = ? AND d.id <> ?",
-                [*band_hashes, root, first]).fetchall():
-            s = stored_sig(cand)
-            if s is not None and similarity(sig, s) >= THRESHOLD:
+        # rarely: the first candidate is not similar enough; try every member sharing a band
+        for doc_id, minhash in con.execute("SELECT id, minhash FROM documents WHERE coalesce(duplicate_of, id) = ?"
+                                           " AND id <> ?", [root, first]).fetchall():
+            s = decode(minhash) if minhash else None
+            if s is not None and any(bs.get(b) == h for b, h in bands(s)) and similarity(sig, s) >= THRESHOLD:
                 return True
         return False
 
@@ -108,12 +107,7 @@ def roots(con, docs: list) -> list:
     out: list = []
     for k, (doc_id, sig) in enumerate(docs):
         bs = doc_bands[k]
-        cands: dict = {}  # stored root -> its first candidate
-        for band, h in bs.items():
-            for root, first in seen.get((band, h), {}).items():
-                cands[root] = min(first, cands.get(root, first))
-        hs = list(bs.values())
-        found = {resolve(r) for r, first in cands.items() if similar_member(sig, r, first, hs)}
+        found = {resolve(r) for r, first in cands[k].items() if similar_member(sig, bs, r, first)}
         for j in range(k):  # the documents of this batch before this one
             if any(doc_bands[j].get(b) == h for b, h in bs.items()) and similarity(sig, docs[j][1]) >= THRESHOLD:
                 found.add(resolve(out[j] or docs[j][0]))
@@ -127,10 +121,22 @@ def roots(con, docs: list) -> list:
             con.execute("UPDATE documents SET duplicate_of = ? WHERE duplicate_of = ? OR id = ?",
                         [resolve(old), old, old])
     final = [resolve(r or d) for r, (d, _) in zip(out, docs)]  # a document of this batch may be re-rooted too
+    held = {(b, h, resolve(r)) for (b, h), roots in seen.items() for r in roots}  # bands each group holds
+    rows = []
+    for (doc_id, _), bs, root in zip(docs, doc_bands, final):
+        for b, h in bs.items():
+            if (b, h, root) not in held:
+                held.add((b, h, root))
+                rows.append((b, h, doc_id))
+    insert_many(con, "INSERT INTO document_bands (band, hash, document_id)", rows, "ON CONFLICT DO NOTHING")
     return [None if r == d else r for r, (d, _) in zip(final, docs)]
 
 
-def index_many(con, docs: list) -> None:
-    """Index the bands of new documents [(id, signature)]."""
-    insert_many(con, "INSERT INTO document_bands (band, hash, document_id)",
-                [(b, h, doc_id) for doc_id, sig in docs for b, h in bands(sig)], "ON CONFLICT DO NOTHING")
+def _signatures(con, ids) -> dict:
+    ids = sorted(ids)
+    out = {}
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        out.update({d: decode(m) for d, m in con.execute(
+            f"SELECT id, minhash FROM documents WHERE id IN ({','.join('?' * len(part))})", part).fetchall() if m})
+    return out

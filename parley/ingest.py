@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 from collections import deque
 import traceback
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from .store import Store
 log = logging.getLogger("parley.ingest")
 POOL_AFTER = 24  # items: fewer than this are analysed in this process, whatever ``jobs`` says
 GROUP = 4        # documents analysed together (sent to a worker as one task)
-STORE_BATCH = 16  # documents written in one transaction (a crash loses at most these; a re-run redoes them)
+STORE_BATCH = int(os.environ.get("PARLEY_STORE_BATCH", 64))  # documents written in one transaction (a crash loses at most these; a re-run redoes them)
 
 
 @dataclass
@@ -111,6 +112,9 @@ def ingest_items(items: Iterable[readers.Item], store: Store, published: Optiona
             for source, x in zip(done, fut.result()):
                 out.put(source, x)
 
+    one_thread = pool is not None and store.dialect == "duckdb"
+    if one_thread:  # the workers have the cores: the writer's many small queries run best on one thread
+        store.con.execute("SET threads TO 1")
     try:
         for item in itertools.chain(head, items):
             if isinstance(item, InputError):
@@ -131,6 +135,8 @@ def ingest_items(items: Iterable[readers.Item], store: Store, published: Optiona
     finally:
         if pool is not None:
             pool.close()
+        if one_thread:
+            store.con.execute("RESET threads")
     return summary
 
 

@@ -169,13 +169,12 @@ class Store:
                     fresh.append(x)
             sigs = [(x.document.id, x.signature if x.signature is not None else dedup.signature(x.document.text))
                     for x in fresh]  # workers compute the signatures; a direct caller may not have
-            roots = dedup.roots(con, sigs)
+            roots = dedup.assign(con, sigs)
             insert_many(con, "INSERT INTO documents (id, source, url, title, published, outlet, authors,"
                         " dateline_place, dateline_date, warnings, text, minhash, duplicate_of)",
                         [(d.id, d.source, d.url, d.title, d.published, d.outlet, json.dumps(d.authors),
                           d.dateline.place, d.dateline.date, json.dumps(d.warnings), d.text, dedup.encode(sig), root)
                          for (d, (_, sig), root) in zip((x.document for x in fresh), sigs, roots)])
-            dedup.index_many(con, sigs)
             self._insert_extractions(fresh)
             self._remerge([e.id for x in fresh for e in x.events])
             con.execute("COMMIT")
