@@ -84,8 +84,10 @@ def parley_cmd(*args) -> list[str]:
 
 def start_ingest(folder: Path, db: Path) -> subprocess.Popen:
     # a session of its own: the ingest's worker processes can be found (and cleaned up) after the kill
+    # small write batches (PARLEY_STORE_BATCH): a corpus this size makes several commits to kill between
     return subprocess.Popen(parley_cmd("ingest", str(folder), "--db", str(db), "--silent"),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, "PARLEY_STORE_BATCH": "4"})
 
 
 def kill_hard(proc: subprocess.Popen) -> None:
