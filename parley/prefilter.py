@@ -12,9 +12,10 @@ knowledge base's phrase matcher over the tokenizer's output. It decides:
   titles see the whole report;
 - ``some``: the trigger sentences and the sentences that may state a position (a speech
   verb, a topic, a speaker) are parsed, with the context they lean on: the
-  sentence before one that says "he" or "they", and the first sentence that gives a
-  name the knowledge base lacks (where NER sees it in full); the rest is tokenized, so
-  names there still resolve surnames and pronouns, but none of it is analysed;
+  sentence before one that says "he" or "they", when it holds a name the knowledge base
+  lacks, and the first sentence that gives such a name in full ("Jane Smith", where NER
+  sees what "Smith" is); the rest is tokenized, so known names there still resolve
+  surnames and pronouns, but none of it is analysed;
 - ``none``: neither: nothing is parsed and nothing is extracted.
 
 Events are the same as with the full pipeline on the corpora measured (bench/stream.py
@@ -60,6 +61,21 @@ def _trigger_rx() -> re.Pattern:
     return re.compile("|".join(f"(?:{t['rx'].pattern})" for t in rules()["triggers"]), re.I)
 
 
+@lru_cache(maxsize=1)
+def _trigger_rx_lower() -> re.Pattern:
+    """The same expression for lower-cased text, without re.I (three times faster); the
+    patterns' [A-Z] matched any letter under re.I, as [a-z] does in lower-cased text."""
+    return re.compile(_trigger_rx().pattern.replace("[A-Z]", "[a-z]"))
+
+
+def trigger_starts(text: str) -> list[int]:
+    """Where a trigger pattern matches in the text."""
+    low = text.lower()
+    if len(low) != len(text):  # a letter whose lower case is longer ("İ"): offsets would shift
+        return [m.start() for m in _trigger_rx().finditer(text)]
+    return [m.start() for m in _trigger_rx_lower().finditer(low)]
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans by punctuation, never crossing a line break; contiguous over each line."""
     out = []
@@ -84,7 +100,7 @@ def plan(text: str, events_only: bool = False) -> Plan:
     tok = pipeline().tokenizer
     matcher = _matcher()
     spans = sentences(text)
-    found = [m.start() for m in _trigger_rx().finditer(text)]
+    found = trigger_starts(text)
     said = [] if events_only else _statements(text, spans, tok, matcher)
     if not found and not said:
         return Plan("none", [], len(spans), 0)
@@ -111,16 +127,36 @@ def plan(text: str, events_only: bool = False) -> Plan:
     keep = set(hits) | set(said)
     for i in sorted(set(hits) | set(said)):  # the context a trigger sentence leans on
         sent = text[spans[i][0]:spans[i][1]]
-        if i > 0 and PRON.search(sent):
-            keep.add(i - 1)  # the antecedent of "he", "they", "the two"
+        if i > 0 and PRON.search(sent) and _unknown_names(text[spans[i - 1][0]:spans[i - 1][1]], tok, matcher):
+            keep.add(i - 1)  # the antecedent of "he", "they", "the two", when NER has a name to find there
         d = tok(sent)
         known = {t.text for _, a, b in matcher(d) for t in d[a:b]}
-        for name in set(NAME.findall(sent)) - known:  # a name the knowledge base lacks: where NER saw it in full
-            first = next((j for j in range(i) if name in text[spans[j][0]:spans[j][1]]), None)
+        for name in set(NAME.findall(sent)) - known - _common():  # a name the knowledge base lacks
+            full = re.compile(rf"[A-Z][\w.'-]* {re.escape(name)}\b|\b{re.escape(name)} [A-Z]")
+            first = next((j for j in range(i) if full.search(text[spans[j][0]:spans[j][1]])), None)
             if first is not None:
-                keep.add(first)
+                keep.add(first)  # where it is given in full (NER sees "Jane Smith" there, "Smith" here)
     p.spans = [spans[i] for i in sorted(keep)]
     return p
+
+
+@lru_cache(maxsize=1)
+def _common() -> frozenset:
+    """Capitalized words that are no one's name: English stop words (spaCy's list), days, months."""
+    from .dates import MONTHS, WEEKDAYS
+    from .nlp import pipeline
+
+    words = set(pipeline().Defaults.stop_words) | set(MONTHS) | set(WEEKDAYS)
+    return frozenset(w[:1].upper() + w[1:] for w in words if w.isalpha())
+
+
+def _unknown_names(sent: str, tok, matcher) -> bool:
+    """Whether a sentence has a capitalized word that is neither a known name nor a common word."""
+    d = tok(sent)
+    known = {i for _, a, b in matcher(d) for i in range(a, b)}
+    common = _common()
+    return any(t.is_alpha and t.text[:1].isupper() and t.i not in known and t.text not in common
+               and not t.is_upper for t in d)
 
 
 def _statements(text: str, spans: list, tok, matcher) -> list[int]:
