@@ -1,7 +1,9 @@
-"""Ingest: read items, clean, extract and store them, one document at a time.
+"""Ingest: read items, clean, extract and store them, streaming, in groups and batches.
 
 A bad item is reported (with its error code) and skipped; the batch goes on. A
-document already in the store (same cleaned text) is counted, not extracted again.
+document already in the store (same cleaned text) is counted, not stored again; one
+whose source the store already holds is checked before extraction, so a re-run of the
+same input extracts nothing again.
 """
 from __future__ import annotations
 
