@@ -22,6 +22,7 @@ from .store import Store
 log = logging.getLogger("parley.ingest")
 POOL_AFTER = 24  # items: fewer than this are analysed in this process, whatever ``jobs`` says
 GROUP = 4        # documents analysed together (sent to a worker as one task)
+CHUNK = 16       # items checked against the store at once, then sent on in groups
 STORE_BATCH = int(os.environ.get("PARLEY_STORE_BATCH", 64))  # documents written in one transaction (a crash loses at most these; a re-run redoes them)
 
 
@@ -92,27 +93,26 @@ def ingest_items(items: Iterable[readers.Item], store: Store, published: Optiona
     elif jobs > 1 and len(head) == POOL_AFTER:
         pool = _Pool(jobs, prefilter, published, outlet)
     pending: deque = deque()  # (sources, future) in input order
-    group: list = []          # (source, raw item) analysed together
+    group: list = []          # (source, raw item) of the chunk being read
     out = _Writer(store, summary, on_item)
     opts = (prefilter, published, outlet)
 
     def flush():
         if not group:
             return
-        todo = _unstored(group, store, published, outlet, summary, on_item)
+        todo = _unstored(group, store, published, outlet, summary, on_item)  # one lookup for the chunk
         group.clear()
-        if not todo:
-            return
-        sources, work = [g[0] for g in todo], [g[1] for g in todo]
-        if pool is None:
-            for source, x in zip(sources, _analyze_group(work, *opts)):
-                out.put(source, x)
-            return
-        pending.append((sources, pool.submit(work)))
-        while len(pending) >= pool.window or (pending and pending[0][1].done()):
-            done, fut = pending.popleft()
-            for source, x in zip(done, fut.result()):
-                out.put(source, x)
+        for i in range(0, len(todo), GROUP):
+            sources, work = [g[0] for g in todo[i:i + GROUP]], [g[1] for g in todo[i:i + GROUP]]
+            if pool is None:
+                for source, x in zip(sources, _analyze_group(work, *opts)):
+                    out.put(source, x)
+                continue
+            pending.append((sources, pool.submit(work)))
+            while len(pending) >= pool.window or (pending and pending[0][1].done()):
+                done, fut = pending.popleft()
+                for source, x in zip(done, fut.result()):
+                    out.put(source, x)
 
     one_thread = pool is not None and store.dialect == "duckdb"
     if one_thread:  # the workers have the cores: the writer's many small queries run best on one thread
@@ -126,7 +126,7 @@ def ingest_items(items: Iterable[readers.Item], store: Store, published: Optiona
             for w in item_warnings(item):
                 summary.warnings.append((item.source, w))
             group.append((item.source, item))
-            if len(group) >= GROUP:
+            if len(group) >= CHUNK:
                 flush()
         flush()
         while pending:
@@ -255,7 +255,7 @@ class _Pool:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
-        self.window = jobs * 2
+        self.window = jobs * 4  # groups in flight: enough that workers keep busy while a batch is written
         self.opts = (prefilter, published, outlet)
         self.ex = ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn"), initializer=_warm)
 
