@@ -23,6 +23,7 @@ log = logging.getLogger("parley.ingest")
 POOL_AFTER = 24  # items: fewer than this are analysed in this process, whatever ``jobs`` says
 GROUP = 4        # documents analysed together (sent to a worker as one task)
 CHUNK = 16       # items checked against the store at once, then sent on in groups
+WRITER_MEMORY = os.environ.get("PARLEY_WRITER_MEMORY", "256MB")  # DuckDB's cache while workers run
 STORE_BATCH = int(os.environ.get("PARLEY_STORE_BATCH", 64))  # documents written in one transaction (a crash loses at most these; a re-run redoes them)
 
 
@@ -115,8 +116,9 @@ def ingest_items(items: Iterable[readers.Item], store: Store, published: Optiona
                     out.put(source, x)
 
     one_thread = pool is not None and store.dialect == "duckdb"
-    if one_thread:  # the workers have the cores: the writer's many small queries run best on one thread
-        store.con.execute("SET threads TO 1")
+    if one_thread:  # the workers have the cores: the writer's many small queries run best on one thread,
+        store.con.execute("SET threads TO 1")  # and its cache of the file need not grow with the store
+        store.con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
     try:
         for item in itertools.chain(head, items):
             if isinstance(item, InputError):
@@ -139,6 +141,7 @@ def ingest_items(items: Iterable[readers.Item], store: Store, published: Optiona
             pool.close()
         if one_thread:
             store.con.execute("RESET threads")
+            store.con.execute("RESET memory_limit")
     return summary
 
 

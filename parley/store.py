@@ -268,7 +268,7 @@ class Store:
             parts = self._rows(f"SELECT event_id, actor_id, role FROM extraction_participants WHERE event_id IN ({marks})",
                                part)
             for r, x in zip(rows, merge.load_extractions(rows, parts)):
-                x.event_id = r["event_id"]
+                x.event_id, x.join_reason = r["event_id"], r["join_reason"]
                 xs[x.id] = x
                 out.add(x.id)
         return out
@@ -406,7 +406,8 @@ class Store:
         insert_many(con, "INSERT INTO participants (event_id, actor_id, role)",
                     sorted({(c.id, a, r) for c in changed for a, r in c.participants}), "ON CONFLICT DO NOTHING")
         update_many(con, "extractions", "id", ["event_id", "join_reason"],
-                    [(xid, c.id, reasons.get(xid)) for c in changed for xid in c.members])
+                    [(xid, c.id, reasons.get(xid)) for c in changed for xid in c.members
+                     if (xs[xid].event_id, xs[xid].join_reason) != (c.id, reasons.get(xid))])  # those that moved
         for c in changed:
             if c.series_id:
                 con.execute("INSERT INTO series VALUES (?,?,?,?) ON CONFLICT (id) DO UPDATE SET"
