@@ -69,34 +69,32 @@ def assign(con, docs: list) -> list:
         return []
     doc_bands = [dict(bands(sig)) for _, sig in docs]
     hashes = sorted({h for bs in doc_bands for h in bs.values()})
-    seen: dict = {}  # (band, hash) -> {stored root: its first document with that band}
+    rows = []  # (band, hash, document): by the hash index, without a join (that would scan every document)
     for i in range(0, len(hashes), 500):
         part = hashes[i:i + 500]
-        for band, h, root, first in con.execute(
-                f"SELECT b.band, b.hash, coalesce(d.duplicate_of, d.id), min(d.id) FROM document_bands b"
-                f" JOIN documents d ON d.id = b.document_id WHERE b.hash IN ({','.join('?' * len(part))})"
-                " GROUP BY 1, 2, 3", part).fetchall():
-            seen.setdefault((band, h), {})[root] = first
-    cands = []  # per document: {stored root: its first candidate}
+        rows += con.execute(f"SELECT band, hash, document_id FROM document_bands WHERE hash IN"
+                            f" ({','.join('?' * len(part))})", part).fetchall()
+    ids = sorted({d for _, _, d in rows})
+    stored: dict = {}  # document -> (its root, its signature)
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        for d, root, minhash in con.execute(f"SELECT id, coalesce(duplicate_of, id), minhash FROM documents WHERE id IN"
+                                            f" ({','.join('?' * len(part))})", part).fetchall():
+            stored[d] = (root, decode(minhash) if minhash else None)
+    seen: dict = {}  # (band, hash) -> {stored root: [its documents with that band]}
+    for band, h, d in rows:
+        if d in stored:
+            seen.setdefault((band, h), {}).setdefault(stored[d][0], []).append(d)
+    cands = []  # per document: {stored root: its candidates, sharing a band with it}
     for bs in doc_bands:
         c: dict = {}
         for band, h in bs.items():
-            for root, first in seen.get((band, h), {}).items():
-                c[root] = min(first, c.get(root, first))
+            for root, members in seen.get((band, h), {}).items():
+                c.setdefault(root, set()).update(members)
         cands.append(c)
-    sigs = _signatures(con, {first for c in cands for first in c.values()})
 
-    def similar_member(sig, bs, root, first) -> bool:
-        s = sigs.get(first)
-        if s is not None and similarity(sig, s) >= THRESHOLD:
-            return True
-        # rarely: the first candidate is not similar enough; try every member sharing a band
-        for doc_id, minhash in con.execute("SELECT id, minhash FROM documents WHERE coalesce(duplicate_of, id) = ?"
-                                           " AND id <> ?", [root, first]).fetchall():
-            s = decode(minhash) if minhash else None
-            if s is not None and any(bs.get(b) == h for b, h in bands(s)) and similarity(sig, s) >= THRESHOLD:
-                return True
-        return False
+    def similar_member(sig, members) -> bool:
+        return any(stored[m][1] is not None and similarity(sig, stored[m][1]) >= THRESHOLD for m in sorted(members))
 
     alias: dict = {}  # a root that a new document replaced -> the new root
 
@@ -107,7 +105,7 @@ def assign(con, docs: list) -> list:
     out: list = []
     for k, (doc_id, sig) in enumerate(docs):
         bs = doc_bands[k]
-        found = {resolve(r) for r, first in cands[k].items() if similar_member(sig, bs, r, first)}
+        found = {resolve(r) for r, members in cands[k].items() if similar_member(sig, members)}
         for j in range(k):  # the documents of this batch before this one
             if any(doc_bands[j].get(b) == h for b, h in bs.items()) and similarity(sig, docs[j][1]) >= THRESHOLD:
                 found.add(resolve(out[j] or docs[j][0]))
@@ -130,13 +128,3 @@ def assign(con, docs: list) -> list:
                 rows.append((b, h, doc_id))
     insert_many(con, "INSERT INTO document_bands (band, hash, document_id)", rows, "ON CONFLICT DO NOTHING")
     return [None if r == d else r for r, (d, _) in zip(final, docs)]
-
-
-def _signatures(con, ids) -> dict:
-    ids = sorted(ids)
-    out = {}
-    for i in range(0, len(ids), 500):
-        part = ids[i:i + 500]
-        out.update({d: decode(m) for d, m in con.execute(
-            f"SELECT id, minhash FROM documents WHERE id IN ({','.join('?' * len(part))})", part).fetchall() if m})
-    return out

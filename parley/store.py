@@ -263,14 +263,26 @@ class Store:
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
             marks = ",".join("?" * len(part))
-            rows = self._rows(f"SELECT x.*, coalesce(d.duplicate_of, d.id) AS root FROM extractions x"
-                              f" JOIN documents d ON d.id = x.document_id WHERE x.id IN ({marks})", part)
+            rows = self._rows(f"SELECT * FROM extractions WHERE id IN ({marks})", part)
+            roots = self._roots({r["document_id"] for r in rows})  # by key: a join would scan every document
+            for r in rows:
+                r["root"] = roots.get(r["document_id"], r["document_id"])
             parts = self._rows(f"SELECT event_id, actor_id, role FROM extraction_participants WHERE event_id IN ({marks})",
                                part)
             for r, x in zip(rows, merge.load_extractions(rows, parts)):
                 x.event_id, x.join_reason = r["event_id"], r["join_reason"]
                 xs[x.id] = x
                 out.add(x.id)
+        return out
+
+    def _roots(self, doc_ids) -> dict:
+        """{document id: the first document of its near-duplicate group}, looked up by key."""
+        ids = sorted(doc_ids)
+        out = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            out.update(dict(self.con.execute(f"SELECT id, coalesce(duplicate_of, id) FROM documents WHERE id IN"
+                                             f" ({','.join('?' * len(part))})", part).fetchall()))
         return out
 
     def _mates(self, ids) -> set:
@@ -339,8 +351,8 @@ class Store:
             return set()
         marks = ",".join("?" * len(roots))
         found = {r[0] for r in self.con.execute(
-            f"SELECT x.id FROM extractions x JOIN documents d ON d.id = x.document_id WHERE x.date IS NULL"
-            f" AND coalesce(d.duplicate_of, d.id) IN ({marks})", roots).fetchall()}
+            f"SELECT id FROM extractions WHERE date IS NULL AND document_id IN (SELECT id FROM documents"
+            f" WHERE id IN ({marks}) OR duplicate_of IN ({marks}))", roots + roots).fetchall()}
         self._load_merge(found, xs)
         return found
 
