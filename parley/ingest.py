@@ -24,7 +24,7 @@ POOL_AFTER = 24  # items: fewer than this are analysed in this process, whatever
 GROUP = 4        # documents analysed together (sent to a worker as one task)
 CHUNK = 16       # items checked against the store at once, then sent on in groups
 WRITER_MEMORY = os.environ.get("PARLEY_WRITER_MEMORY", "256MB")  # DuckDB's cache while workers run
-STORE_BATCH = int(os.environ.get("PARLEY_STORE_BATCH", 64))  # documents written in one transaction (a crash loses at most these; a re-run redoes them)
+STORE_BATCH = int(os.environ.get("PARLEY_STORE_BATCH", 256))  # documents written in one transaction (a crash loses at most these; a re-run redoes them)
 
 
 @dataclass
