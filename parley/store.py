@@ -145,9 +145,6 @@ class Store:
         marks = ",".join("?" * len(ids))
         return {r[0] for r in self.con.execute(f"SELECT id FROM documents WHERE id IN ({marks})", list(ids)).fetchall()}
 
-    def has_document(self, doc_id: str) -> bool:
-        return bool(self.stored_documents([doc_id]))
-
     def add(self, x: Extraction) -> bool:
         """Store one document and its extraction; False if it was already there."""
         return self.add_many([x])[0]
