@@ -161,15 +161,24 @@ def test_ray_cluster_gives_the_local_engines_events(cluster, local_run, tmp_path
             seen["pool"] = self
             seen["nodes"] = {ray.get(a.node.remote()) for a in self.actors}
 
-    path = str(tmp_path / "ray.duckdb")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ray_engine, "RayPool", Watched)
-        with Store(path) as s:
-            summary = ingest([str(ARTICLES), str(MERGE)], s, jobs=2, engine="ray", address=cluster)
-    assert not summary.failed and summary.added == 13, summary.to_dict()
+    path = _ingest_with(Watched, cluster, tmp_path)
     assert seen["pool"].jobs == 2 and len(seen["nodes"]) == 2  # two actors, one on each node
     assert seen["pool"].retries == 0
     same_store(local_run, path)
+
+
+def _ingest_with(pool_class, cluster, tmp_path) -> str:
+    """Ingest the fixtures on the cluster through ``pool_class`` (a RayPool that watches or
+    breaks something); the store's path, all 13 documents added."""
+    from parley import ray_engine
+
+    path = str(tmp_path / "ray.duckdb")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ray_engine, "RayPool", pool_class)
+        with Store(path) as s:
+            summary = ingest([str(ARTICLES), str(MERGE)], s, jobs=2, engine="ray", address=cluster)
+    assert not summary.failed and summary.added == 13, summary.to_dict()
+    return path
 
 
 def test_a_lost_actor_is_replaced_and_its_work_redone(cluster, local_run, tmp_path):
@@ -189,12 +198,7 @@ def test_a_lost_actor_is_replaced_and_its_work_redone(cluster, local_run, tmp_pa
             seen["pool"] = self
             return super().submit(built)
 
-    path = str(tmp_path / "ray.duckdb")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ray_engine, "RayPool", Flaky)
-        with Store(path) as s:
-            summary = ingest([str(ARTICLES), str(MERGE)], s, jobs=2, engine="ray", address=cluster)
-    assert not summary.failed and summary.added == 13, summary.to_dict()
+    path = _ingest_with(Flaky, cluster, tmp_path)
     assert seen["pool"].retries >= 1 and seen["killed"] not in seen["pool"].actors
     same_store(local_run, path)
 
