@@ -2,8 +2,6 @@
 the events come out as the full pipeline's, on texts written for these tests and on ../shared."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from parley import document, pipeline, prefilter
