@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Optional
 
 import numpy as np
 
-from .sqlutil import insert_many
+from .sqlutil import among, insert_many
 
 PERMUTATIONS = 128
 BANDS = 32          # 32 bands x 4 rows: pairs above ~0.7 Jaccard almost always share a band
@@ -58,28 +59,26 @@ def bands(sig: np.ndarray) -> list[tuple[int, str]]:
             for i in range(BANDS)]
 
 
-def assign(con, docs: list) -> list:
+def assign(con, docs: list, moved: Optional[dict] = None) -> list:
     """For new documents [(id, signature)] in order, the root of the group each copies (or
     None), as if each were looked up after the ones before it were stored: a document may
     copy one of the same batch. Groups that a new document re-roots (its id is smaller) are
     updated in the store, and the new documents' bands are indexed, but only those their
     group does not hold yet: a band leads to a group, so copies of one story add few rows.
-    The new documents themselves are not stored here."""
+    The new documents themselves are not stored here; ``moved`` gets {old root: new root}
+    of the stored groups re-rooted."""
     if not docs:
         return []
     doc_bands = [dict(bands(sig)) for _, sig in docs]
     hashes = sorted({h for bs in doc_bands for h in bs.values()})
-    rows = []  # (band, hash, document): by the hash index, without a join (that would scan every document)
-    for i in range(0, len(hashes), 500):
-        part = hashes[i:i + 500]
-        rows += con.execute(f"SELECT band, hash, document_id FROM document_bands WHERE hash IN"
-                            f" ({','.join('?' * len(part))})", part).fetchall()
+    cond, params = among(con, "hash", hashes)  # (band, hash, document), without a join with documents
+    rows = con.execute(f"SELECT band, hash, document_id FROM document_bands WHERE {cond}", params).fetchall()
     ids = sorted({d for _, _, d in rows})
     stored: dict = {}  # document -> (its root, its signature)
-    for i in range(0, len(ids), 500):
-        part = ids[i:i + 500]
-        for d, root, minhash in con.execute(f"SELECT id, coalesce(duplicate_of, id), minhash FROM documents WHERE id IN"
-                                            f" ({','.join('?' * len(part))})", part).fetchall():
+    if ids:
+        cond, params = among(con, "id", ids)
+        for d, root, minhash in con.execute(f"SELECT id, coalesce(duplicate_of, id), minhash FROM documents"
+                                            f" WHERE {cond}", params).fetchall():
             stored[d] = (root, decode(minhash) if minhash else None)
     seen: dict = {}  # (band, hash) -> {stored root: [its documents with that band]}
     for band, h, d in rows:
@@ -103,12 +102,15 @@ def assign(con, docs: list) -> list:
             r = alias[r]
         return r
     out: list = []
+    earlier: dict = {}  # (band, hash) -> the documents of this batch before this one that have it
     for k, (doc_id, sig) in enumerate(docs):
         bs = doc_bands[k]
         found = {resolve(r) for r, members in cands[k].items() if similar_member(sig, members)}
-        for j in range(k):  # the documents of this batch before this one
-            if any(doc_bands[j].get(b) == h for b, h in bs.items()) and similarity(sig, docs[j][1]) >= THRESHOLD:
+        for j in sorted({j for b in bs.items() for j in earlier.get(b, ())}):
+            if similarity(sig, docs[j][1]) >= THRESHOLD:
                 found.add(resolve(out[j] or docs[j][0]))
+        for b in bs.items():
+            earlier.setdefault(b, []).append(k)
         best = min(found) if found else None
         if best is not None and doc_id < best:
             alias[best] = doc_id  # the group now hangs from this document
@@ -118,6 +120,8 @@ def assign(con, docs: list) -> list:
         if old not in batch:  # a stored group re-rooted
             con.execute("UPDATE documents SET duplicate_of = ? WHERE duplicate_of = ? OR id = ?",
                         [resolve(old), old, old])
+            if moved is not None:
+                moved[old] = resolve(old)
     final = [resolve(r or d) for r, (d, _) in zip(out, docs)]  # a document of this batch may be re-rooted too
     held = {(b, h, resolve(r)) for (b, h), roots in seen.items() for r in roots}  # bands each group holds
     rows = []

@@ -31,10 +31,25 @@ def update_many(con, table: str, key: str, columns: list[str], rows: list) -> No
                     f" WHERE {table}.{key} = v.{key}", [v for r in part for v in r])
 
 
+def is_duckdb(con) -> bool:
+    return type(con).__module__.split(".")[0] in ("duckdb", "_duckdb")
+
+
+def among(con, column: str, values) -> tuple[str, list]:
+    """SQL for "``column`` is one of ``values``" and its parameters. DuckDB gets the values as
+    one list parameter, which it joins against (several times faster than a long ``IN`` list
+    of parameters, which it filters by one at a time); PostgreSQL the ``IN`` list, which
+    ``pg`` sends as one array."""
+    values = list(values)
+    if is_duckdb(con):
+        return f"{column} IN (SELECT unnest(?))", [values]
+    return f"{column} IN ({','.join('?' * len(values))})", values
+
+
 def _duckdb_arrow(con, head: str, rows: list, tail: str) -> bool:
     """DuckDB reads many rows faster as an Arrow table than as statement parameters; False
     when this is not DuckDB or the columns do not make an Arrow table (mixed types)."""
-    if type(con).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
+    if not is_duckdb(con):
         return False
     import pyarrow as pa
 

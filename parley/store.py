@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import OrderedDict
 from importlib import resources
 from pathlib import Path
 from typing import Optional
@@ -20,10 +21,11 @@ from typing import Optional
 from . import dedup, merge, pg
 from .errors import StoreError
 from .model import Extraction, stable_id
-from .sqlutil import insert_many, update_many
+from .sqlutil import among, insert_many, update_many
 
 DEFAULT_DB = "parley.duckdb"
 MIGRATIONS = Path(str(resources.files("parley") / "migrations"))
+MERGE_CACHE = int(os.environ.get("PARLEY_MERGE_CACHE", 100_000))  # extractions a writer keeps between transactions
 
 
 def default_path() -> str:
@@ -61,6 +63,7 @@ class Store:
                 first = str(e).splitlines()[0]
                 raise StoreError(f"cannot open the database ({first}); the file was not modified", self.path) from None
         self._check_and_migrate(read_only)
+        self._merge_cache = _MergeCache(MERGE_CACHE)
 
     def __enter__(self):
         return self
@@ -134,16 +137,15 @@ class Store:
         """Which of these sources (file paths, record ids) some stored document came from."""
         if not sources:
             return set()
-        marks = ",".join("?" * len(sources))
-        return {r[0] for r in self.con.execute(f"SELECT DISTINCT source FROM documents WHERE source IN ({marks})",
-                                               list(sources)).fetchall()}
+        cond, params = among(self.con, "source", sources)
+        return {r[0] for r in self.con.execute(f"SELECT DISTINCT source FROM documents WHERE {cond}", params).fetchall()}
 
     def stored_documents(self, ids: list) -> set:
         """Which of these document ids are stored."""
         if not ids:
             return set()
-        marks = ",".join("?" * len(ids))
-        return {r[0] for r in self.con.execute(f"SELECT id FROM documents WHERE id IN ({marks})", list(ids)).fetchall()}
+        cond, params = among(self.con, "id", ids)
+        return {r[0] for r in self.con.execute(f"SELECT id FROM documents WHERE {cond}", params).fetchall()}
 
     def add(self, x: Extraction) -> bool:
         """Store one document and its extraction; False if it was already there."""
@@ -166,7 +168,10 @@ class Store:
                     fresh.append(x)
             sigs = [(x.document.id, x.signature if x.signature is not None else dedup.signature(x.document.text))
                     for x in fresh]  # workers compute the signatures; a direct caller may not have
-            roots = dedup.assign(con, sigs)
+            writes = self._merge_cache.check(con)
+            moved: dict = {}
+            roots = dedup.assign(con, sigs, moved)
+            self._merge_cache.reroot(moved)
             insert_many(con, "INSERT INTO documents (id, source, url, title, published, outlet, authors,"
                         " dateline_place, dateline_date, warnings, text, minhash, duplicate_of)",
                         [(d.id, d.source, d.url, d.title, d.published, d.outlet, json.dumps(d.authors),
@@ -174,9 +179,12 @@ class Store:
                          for (d, (_, sig), root) in zip((x.document for x in fresh), sigs, roots)])
             self._insert_extractions(fresh)
             self._remerge([e.id for x in fresh for e in x.events])
+            con.execute("UPDATE store_state SET writes = ? WHERE id = 1", [writes + 1])
             con.execute("COMMIT")
+            self._merge_cache.seen = writes + 1
             return added
-        except Exception:
+        except BaseException:
+            self._merge_cache.clear()  # it may hold what was rolled back
             con.execute("ROLLBACK")
             raise
 
@@ -254,43 +262,44 @@ class Store:
         self._replace_events(xs, canon, reasons)
 
     def _load_merge(self, ids, xs: dict) -> set:
-        """Load the extractions not loaded yet (rows and participants) into ``xs``; their ids."""
-        ids = sorted(set(ids) - xs.keys())
+        """Load the extractions not loaded yet (rows and participants) into ``xs``; their ids.
+        Those of the events this writer wrote last come from its cache."""
+        ids = set(ids) - xs.keys()
         out = set()
-        for i in range(0, len(ids), 500):
-            part = ids[i:i + 500]
-            marks = ",".join("?" * len(part))
-            rows = self._rows(f"SELECT * FROM extractions WHERE id IN ({marks})", part)
-            roots = self._roots({r["document_id"] for r in rows})  # by key: a join would scan every document
-            for r in rows:
-                r["root"] = roots.get(r["document_id"], r["document_id"])
-            parts = self._rows(f"SELECT event_id, actor_id, role FROM extraction_participants WHERE event_id IN ({marks})",
-                               part)
-            for r, x in zip(rows, merge.load_extractions(rows, parts)):
-                x.event_id, x.join_reason = r["event_id"], r["join_reason"]
-                xs[x.id] = x
-                out.add(x.id)
+        for i in self._merge_cache.take(ids, xs):
+            out.add(i)
+            ids.discard(i)
+        if not ids:
+            return out
+        ids = sorted(ids)
+        rows = self._rows("SELECT * FROM extractions WHERE " + (cond := among(self.con, "id", ids))[0], cond[1])
+        roots = self._roots({r["document_id"] for r in rows})  # by key: a join would scan every document
+        for r in rows:
+            r["root"] = roots.get(r["document_id"], r["document_id"])
+        cond = among(self.con, "event_id", ids)
+        parts = self._rows(f"SELECT event_id, actor_id, role FROM extraction_participants WHERE {cond[0]}", cond[1])
+        for r, x in zip(rows, merge.load_extractions(rows, parts)):
+            x.event_id, x.join_reason = r["event_id"], r["join_reason"]
+            xs[x.id] = x
+            out.add(x.id)
         return out
 
     def _roots(self, doc_ids) -> dict:
         """{document id: the first document of its near-duplicate group}, looked up by key."""
-        ids = sorted(doc_ids)
-        out = {}
-        for i in range(0, len(ids), 500):
-            part = ids[i:i + 500]
-            out.update(dict(self.con.execute(f"SELECT id, coalesce(duplicate_of, id) FROM documents WHERE id IN"
-                                             f" ({','.join('?' * len(part))})", part).fetchall()))
-        return out
+        if not doc_ids:
+            return {}
+        cond, params = among(self.con, "id", sorted(doc_ids))
+        return dict(self.con.execute(f"SELECT id, coalesce(duplicate_of, id) FROM documents WHERE {cond}", params).fetchall())
 
     def _mates(self, ids) -> set:
         """Every member of the events these extractions belong to."""
-        ids = sorted(ids)
+        found, ids = self._merge_cache.mates(ids)
         if not ids:
-            return set()
-        marks = ",".join("?" * len(ids))
-        return {r[0] for r in self.con.execute(
-            f"SELECT id FROM extractions WHERE event_id IN (SELECT event_id FROM extractions WHERE id IN ({marks})"
-            " AND event_id IS NOT NULL)", ids).fetchall()}
+            return found
+        cond, params = among(self.con, "id", sorted(ids))
+        return found | {r[0] for r in self.con.execute(
+            f"SELECT id FROM extractions WHERE event_id IN (SELECT event_id FROM extractions WHERE {cond}"
+            " AND event_id IS NOT NULL)", params).fetchall()}
 
     def _sharing(self, xs: list, dates: str, params: list) -> str:
         """SQL for the extractions that share a core actor and a type group with ``xs``, and whose
@@ -393,19 +402,17 @@ class Store:
                 old_members.setdefault(x.event_id, set()).add(x.id)
         old = sorted(old_members)
         stored = {}
-        for i in range(0, len(old), 500):
-            part = old[i:i + 500]
-            stored.update({r[0]: (r[1], r[2]) for r in con.execute(
-                f"SELECT id, n_sources, linked_to FROM events WHERE id IN ({','.join('?' * len(part))})", part).fetchall()})
+        if old:
+            cond, params = among(con, "id", old)
+            stored = {r[0]: (r[1], r[2]) for r in con.execute(
+                f"SELECT id, n_sources, linked_to FROM events WHERE {cond}", params).fetchall()}
         same = {c.id for c in canon if old_members.get(c.id) == set(c.members)
                 and stored.get(c.id) == (c.n_sources, c.linked_to)}
         changed = [c for c in canon if c.id not in same]
         gone = [e for e in old if e not in same]
-        for i in range(0, len(gone), 500):
-            part = gone[i:i + 500]
-            marks = ",".join("?" * len(part))
-            con.execute(f"DELETE FROM participants WHERE event_id IN ({marks})", part)
-            con.execute(f"DELETE FROM events WHERE id IN ({marks})", part)
+        if gone:
+            con.execute("DELETE FROM participants WHERE " + (cond := among(con, "event_id", gone))[0], cond[1])
+            con.execute("DELETE FROM events WHERE " + (cond := among(con, "id", gone))[0], cond[1])
         insert_many(con, "INSERT INTO events (id, type, date, date_precision, date_basis, venue, city, country,"
                     " format, status, mechanism, ordinal, series_id, confidence, cameo, plover, conflicts, linked_to,"
                     " n_sources)",
@@ -417,6 +424,7 @@ class Store:
         update_many(con, "extractions", "id", ["event_id", "join_reason"],
                     [(xid, c.id, reasons.get(xid)) for c in changed for xid in c.members
                      if (xs[xid].event_id, xs[xid].join_reason) != (c.id, reasons.get(xid))])  # those that moved
+        self._merge_cache.keep(xs, canon, reasons, gone)
         for c in changed:
             if c.series_id:
                 con.execute("INSERT INTO series VALUES (?,?,?,?) ON CONFLICT (id) DO UPDATE SET"
@@ -818,6 +826,77 @@ class Store:
             edge["weight"] += n
             edge["types"][etype] = n
         return sorted(nodes, key=lambda n: n["id"]), sorted(edges.values(), key=lambda e: (e["source"], e["target"]))
+
+
+class _MergeCache:
+    """The merge rows (``merge.Extraction``, with event and join reason) of the events a
+    writer wrote last, kept between its transactions so that a report joining a large event
+    does not reload every member from the store. It mirrors the store: the events it holds
+    are complete (every member), it is updated with what each transaction writes, dropped
+    when one fails, and dropped when the store's count of write transactions shows that
+    another writer has been here. At most ``cap`` extractions are kept: the events touched
+    least recently go first."""
+
+    def __init__(self, cap: int):
+        self.cap = cap
+        self.seen: Optional[int] = None  # the store's count of writes after this writer's last one
+        self.xs: dict = {}                # extraction id -> merge.Extraction
+        self.events: OrderedDict = OrderedDict()  # event id -> its member ids, least recent first
+
+    def clear(self) -> None:
+        self.seen = None
+        self.xs.clear()
+        self.events.clear()
+
+    def check(self, con) -> int:
+        """The store's count of writes (inside the transaction, under the lock); drops what is
+        kept if another writer wrote since."""
+        writes = con.execute("SELECT writes FROM store_state WHERE id = 1").fetchone()[0]
+        if writes != self.seen:
+            self.clear()
+        return writes
+
+    def reroot(self, moved: dict) -> None:
+        """Near-duplicate groups that a new document now roots: {old root: new root}."""
+        if moved:
+            for x in self.xs.values():
+                x.root_document = moved.get(x.root_document, x.root_document)
+
+    def take(self, ids: set, xs: dict) -> list:
+        """Put the kept extractions among ``ids`` into ``xs``; their ids."""
+        hits = [i for i in ids if i in self.xs]
+        for i in hits:
+            xs[i] = self.xs[i]
+        return hits
+
+    def mates(self, ids) -> tuple[set, set]:
+        """(the members of the kept events of these extractions, the ids whose event is not kept)."""
+        found, rest = set(), set()
+        for i in ids:
+            x = self.xs.get(i)
+            if x is not None and x.event_id in self.events:
+                found |= self.events[x.event_id]
+            else:
+                rest.add(i)
+        return found, rest
+
+    def keep(self, xs: dict, canon: list, reasons: dict, gone: list) -> None:
+        """After a write: ``xs`` now belong to the events ``canon``; the events ``gone`` are no more."""
+        if self.cap <= 0:
+            return
+        for e in gone:
+            for i in self.events.pop(e, ()):
+                self.xs.pop(i, None)
+        for c in canon:
+            for i in c.members:
+                x = xs[i]
+                x.event_id, x.join_reason = c.id, reasons.get(i)
+                self.xs[i] = x
+            self.events[c.id] = frozenset(c.members)
+            self.events.move_to_end(c.id)
+        while len(self.xs) > self.cap and self.events:
+            for i in self.events.popitem(last=False)[1]:
+                self.xs.pop(i, None)
 
 
 def _mergeable(x) -> bool:

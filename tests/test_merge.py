@@ -221,3 +221,35 @@ def test_incremental_merge_equals_clustering_everything(tmp_path, batches):
     with Store(str(tmp_path / "all.duckdb")) as store:
         ingest([str(f) for f in files], store)
         assert _stored_events(store) == results
+
+
+def _copies(tmp_path, build, n=5):
+    """``n`` copies of the dated report (a line of its own each), by document id, largest first."""
+    text = (UNDATED / "a-dated.txt").read_text(encoding="utf-8")
+    paths = []
+    for i in range(n):
+        p = tmp_path / f"copy{i}.txt"
+        p.write_text(text + f"\n\nCarried by partner site number {i}.\n", encoding="utf-8")
+        paths.append(p)
+    return sorted(paths, key=lambda p: build(p.read_text(encoding="utf-8"), source=str(p)).id, reverse=True)
+
+
+def test_copies_that_re_root_their_group_count_as_one_source(tmp_path, build):
+    """Each copy, written alone, has a smaller id than the group's root: the group is re-rooted
+    every time, and the merge rows the writer keeps between writes follow the new root."""
+    with Store(str(tmp_path / "r.duckdb")) as store:
+        for p in _copies(tmp_path, build):
+            ingest([str(p)], store)
+            assert _stored_events(store) == _global_events(store)
+        assert _meetings_of(store) == [("2023-06-12", 5, 1)]
+
+
+def test_a_writer_drops_what_it_kept_when_another_wrote(tmp_path, build):
+    """Two writers take turns on one store: each sees the other's events, not what it kept."""
+    path = str(tmp_path / "w.duckdb")
+    copies = _copies(tmp_path, build, 4)
+    with Store(path) as a, Store(path) as b:
+        for i, p in enumerate(copies + [UNDATED / "d-later.txt", UNDATED / "b-undated.txt"]):
+            ingest([str(p)], (a, b)[i % 2])
+            assert _stored_events(a) == _global_events(a)
+        assert _meetings_of(a) == [("2023-06-12", 4, 1), ("2023-09-20", 1, 1), (None, 1, 1)]

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""The writer alone as the store grows: storing, near-duplicate lookup and merging, 1k to N articles.
+
+``bench/growth.py`` runs the whole ingest, whose workers (analysis) take most of the CPU;
+this isolates the part that runs in one process and touches the growing store. Each
+distinct article of bench/stream.py's stream (real non-diplomatic news mixed 1 in 10
+with the diplomatic reports of ../shared) is analysed once; each copy in the stream is
+then cleaned for real (its own line and address, so its own document id) and given the
+analysis of its original, with its own extraction ids and its own MinHash signature, and
+written with ``Store.add_many`` in batches of ``--batch`` documents (ingest's default).
+Only ``add_many`` is timed. At each checkpoint it prints the articles/s of the writer in
+the interval, the writer's RSS and the database size; flat articles/s means the cost of
+a write does not grow with the store. ``--check`` then clusters every stored extraction
+at once and compares the events (every column), their members and the join reasons with
+what the writes stored.
+
+    .venv/bin/python bench/writer.py [--articles 100000] [--batch 256] [--check]
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def main() -> None:
+    import growth
+    import stream
+    from parley import dedup, document, ingest, readers
+    from parley.store import Store
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=100_000)
+    ap.add_argument("--ratio", type=int, default=10)
+    ap.add_argument("--batch", type=int, default=ingest.STORE_BATCH)
+    ap.add_argument("--memory", default=ingest.WRITER_MEMORY, help="DuckDB memory_limit, as ingest sets it")
+    ap.add_argument("--check", action="store_true", help="compare with clustering everything at once")
+    a = ap.parse_args()
+    if not (stream.SHARED / "stream").is_dir():
+        raise SystemExit(f"needs {stream.SHARED}/stream, seeds, dev and merge")
+    work = Path(tempfile.mkdtemp(prefix="parley-writer-"))
+    path, db = work / "stream.jsonl", work / "writer.duckdb"
+    stream.build_stream(a.articles, a.ratio, path)
+    items = [it for it in readers.read([str(path)]) if not isinstance(it, Exception)]
+    def base(it):  # the text an article had before its copy line
+        return it.content.rsplit("\n\nStream copy", 1)[0]
+    first: dict = {}
+    for it in items:
+        first.setdefault(base(it), it)
+    t = time.perf_counter()
+    originals = dict(zip(first, ingest._analyze_group(list(first.values()), None)))  # its analysis
+    bases = list(first)
+    print(f"{a.articles} articles ({len(bases)} distinct, analysed in {time.perf_counter() - t:.0f} s);"
+          f" {a.batch} per transaction", flush=True)
+    print(f"{'articles':>9} {'writer s':>9} {'art/s (interval)':>16} {'RSS MB':>7} {'db MB':>7}", flush=True)
+    marks = set(growth.checkpoints(a.articles))
+    busy, last = 0.0, (0, 0.0)
+    with Store(str(db)) as store:
+        store.con.execute("SET threads TO 1")  # as ingest runs it beside its workers
+        store.con.execute(f"SET memory_limit = '{a.memory}'")
+        batch: list = []
+        for n, it in enumerate(items, 1):
+            orig = originals[base(it)]
+            if not isinstance(orig, str):
+                doc, _ = document.build(it)
+                x = copy.deepcopy(orig)
+                x.document = doc
+                for e in x.events:
+                    e.assign_id(doc.id)
+                x.signature = dedup.signature(doc.text)
+                batch.append(x)
+            if len(batch) >= a.batch or n == len(items):
+                t = time.perf_counter()
+                store.add_many(batch)
+                busy += time.perf_counter() - t
+                batch = []
+            if n in marks or n == len(items):
+                n0, b0 = last
+                size = sum(f.stat().st_size for f in work.glob("writer.duckdb*")) / 2**20
+                rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                print(f"{n:>9} {busy:>9.1f} {(n - n0) / max(busy - b0, 1e-9):>16.1f} {rss:>7.0f} {size:>7.0f}",
+                      flush=True)
+                last = (n, busy)
+        events = store.count("events")
+        if a.check:
+            stored, whole = check(store)
+            print(f"check: {len(stored)} stored events, {len(whole)} from clustering everything; "
+                  f"{'identical' if stored == whole else 'DIFFERENT: ' + str(len(stored ^ whole)) + ' rows differ'}")
+    print(f"{a.articles} articles written in {busy:.1f} s: {a.articles / busy:.0f} articles/s; {events} events")
+
+
+def check(store) -> tuple[set, set]:
+    """(the stored events, those of clustering every extraction at once): each a set of rows
+    of every event column with its sorted (member, join reason) pairs."""
+    import json
+
+    from parley import merge
+
+    xs = store._rows("SELECT x.*, coalesce(d.duplicate_of, d.id) AS root FROM extractions x"
+                     " JOIN documents d ON d.id = x.document_id ORDER BY x.id")
+    parts = store._rows("SELECT * FROM extraction_participants ORDER BY event_id, actor_id, role")
+    canon, reasons = merge.build(merge.load_extractions(xs, parts))
+    whole = {(c.id, c.type, c.date, c.date_precision, c.date_basis, c.venue, c.city, c.country, c.format, c.status,
+              c.mechanism, c.ordinal, c.series_id, c.confidence, c.cameo, c.plover, json.dumps(c.conflicts),
+              c.linked_to, c.n_sources, tuple(sorted((m, reasons.get(m)) for m in c.members))) for c in canon}
+    members: dict = {}
+    for xid, ev, why in store.con.execute("SELECT id, event_id, join_reason FROM extractions").fetchall():
+        members.setdefault(ev, []).append((xid, why))
+    stored = {tuple(r[:-1]) + (r[-1], tuple(sorted(members.get(r[0], [])))) for r in store.con.execute(
+        "SELECT id, type, date, date_precision, date_basis, venue, city, country, format, status, mechanism, ordinal,"
+        " series_id, confidence, cameo, plover, conflicts, linked_to, n_sources FROM events").fetchall()}
+    return stored, whole
+
+
+if __name__ == "__main__":
+    main()
