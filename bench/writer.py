@@ -9,7 +9,8 @@ then cleaned for real (its own line and address, so its own document id) and giv
 analysis of its original, with its own extraction ids and its own MinHash signature, and
 written with ``Store.add_many`` in batches of ``--batch`` documents (ingest's default).
 Only ``add_many`` is timed. At each checkpoint it prints the articles/s of the writer in
-the interval, the writer's RSS and the database size; flat articles/s means the cost of
+the interval, the resident memory of the process now (the model used for the first analyses
+included) and the database size; flat articles/s means the cost of
 a write does not grow with the store. ``--check`` then clusters every stored extraction
 at once and compares the events (every column), their members and the join reasons with
 what the writes stored.
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import argparse
 import copy
-import resource
+import os
 import sys
 import tempfile
 import time
@@ -49,25 +50,28 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="parley-writer-"))
     path, db = work / "stream.jsonl", work / "writer.duckdb"
     stream.build_stream(a.articles, a.ratio, path)
-    items = [it for it in readers.read([str(path)]) if not isinstance(it, Exception)]
+
+    def items():  # streamed: the bench holds no more of the stream than ingest would
+        return (it for it in readers.read([str(path)]) if not isinstance(it, Exception))
+
     def base(it):  # the text an article had before its copy line
         return it.content.rsplit("\n\nStream copy", 1)[0]
     first: dict = {}
-    for it in items:
+    for it in items():
         first.setdefault(base(it), it)
     t = time.perf_counter()
     originals = dict(zip(first, ingest._analyze_group(list(first.values()), None)))  # its analysis
     bases = list(first)
     print(f"{a.articles} articles ({len(bases)} distinct, analysed in {time.perf_counter() - t:.0f} s);"
           f" {a.batch} per transaction", flush=True)
-    print(f"{'articles':>9} {'writer s':>9} {'art/s (interval)':>16} {'RSS MB':>7} {'db MB':>7}", flush=True)
+    print(f"{'articles':>9} {'writer s':>9} {'art/s (interval)':>16} {'RSS MB now':>10} {'db MB':>7}", flush=True)
     marks = set(growth.checkpoints(a.articles))
     busy, last = 0.0, (0, 0.0)
     with Store(str(db)) as store:
         store.con.execute("SET threads TO 1")  # as ingest runs it beside its workers
         store.con.execute(f"SET memory_limit = '{a.memory}'")
         batch: list = []
-        for n, it in enumerate(items, 1):
+        for n, it in enumerate(items(), 1):
             orig = originals[base(it)]
             if not isinstance(orig, str):
                 doc, _ = document.build(it)
@@ -77,16 +81,16 @@ def main() -> None:
                     e.assign_id(doc.id)
                 x.signature = dedup.signature(doc.text)
                 batch.append(x)
-            if len(batch) >= a.batch or n == len(items):
+            if len(batch) >= a.batch or n == a.articles:
                 t = time.perf_counter()
                 store.add_many(batch)
                 busy += time.perf_counter() - t
                 batch = []
-            if n in marks or n == len(items):
+            if n in marks:
                 n0, b0 = last
                 size = sum(f.stat().st_size for f in work.glob("writer.duckdb*")) / 2**20
-                rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-                print(f"{n:>9} {busy:>9.1f} {(n - n0) / max(busy - b0, 1e-9):>16.1f} {rss:>7.0f} {size:>7.0f}",
+                rss = growth._status(os.getpid()).get("VmRSS", 0)
+                print(f"{n:>9} {busy:>9.1f} {(n - n0) / max(busy - b0, 1e-9):>16.1f} {rss:>10.0f} {size:>7.0f}",
                       flush=True)
                 last = (n, busy)
         events = store.count("events")

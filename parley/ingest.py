@@ -217,6 +217,12 @@ def _analyze_built(built: list, prefilter: Optional[bool]) -> list:
     return [x for b in built for x in _analyze_built([b], prefilter)]
 
 
+def window(jobs: int) -> int:
+    """Groups in flight: a few per worker, and a write batch more, so that the workers keep
+    busy while this process writes a batch (a write takes longer as the store grows)."""
+    return jobs * 4 + STORE_BATCH // GROUP
+
+
 class _Writer:
     """Results go to the store in batches (one transaction, one merge each), in input order."""
 
@@ -258,7 +264,7 @@ class _Pool:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
-        self.window = jobs * 4  # groups in flight: enough that workers keep busy while a batch is written
+        self.window = window(jobs)
         self.opts = (prefilter, published, outlet)
         self.ex = ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn"), initializer=_warm)
 

@@ -142,7 +142,9 @@ class RayPool:
             log.warning("%d jobs asked for; the Ray cluster has %d CPUs: using %d actors", jobs, cpus, cpus)
             jobs = cpus
         self.jobs = jobs
-        self.window = jobs * 2
+        from .ingest import window
+
+        self.window = window(jobs)
         self.retries = 0  # groups sent a second time (for tests and logs)
         self._remote = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(_Analyzer)
         self._runtime_env = runtime_env

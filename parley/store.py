@@ -502,10 +502,11 @@ class Store:
             aids = self._actor_ids(actor)
             marks = ",".join("?" * len(aids))
             where.append(f"e.id IN (SELECT event_id FROM participants WHERE actor_id IN ({marks})"
-                         " UNION SELECT xs.event_id FROM extractions xs JOIN extractions xm"
-                         " ON xm.document_id = xs.document_id AND xm.type = 'message' AND xm.date = xs.date"
-                         " JOIN extraction_participants pm ON pm.event_id = xm.id AND pm.role = 'sender'"
-                         f" WHERE xs.type = 'session' AND pm.actor_id IN ({marks}))")
+                         " UNION SELECT xs.event_id FROM extraction_participants pm"  # from the actor's letters,
+                         " JOIN extractions xm ON xm.id = pm.event_id"                # by key at each step
+                         " JOIN extractions xs ON xs.document_id = xm.document_id AND xs.date = xm.date"
+                         f" WHERE pm.actor_id IN ({marks}) AND pm.role = 'sender' AND xm.type = 'message'"
+                         " AND xs.type = 'session')")
             params += aids + aids
         for name in list(between or []):
             aids = self._actor_ids(name)

@@ -151,6 +151,30 @@ def test_event_filters(ingested):
     assert dated == sorted(dated)
 
 
+LETTER = """Ruling parties of two neighbours open their fourth dialogue session
+
+HANOI, March 14, 2024 (Example Wire) -- The fourth session of the dialogue mechanism between the Communist Party \
+of Vietnam and the Lao People's Revolutionary Party was held in Hanoi on Thursday.
+
+Delegations from the two parties discussed party building, the economy and cooperation between their provinces.
+
+Chinese President Xi Jinping sent a congratulatory letter to the session on Thursday, praising the two parties \
+for their long friendship.
+"""
+
+
+def test_actor_filter_finds_the_session_an_actor_addressed_by_letter(tmp_path):
+    """A leader who sent a letter to a session (the same day, in the same report) is not one of
+    its participants, yet filtering by that leader finds the session as well as the letter."""
+    (tmp_path / "letter.txt").write_text(LETTER, encoding="utf-8")
+    with Store(str(tmp_path / "l.duckdb")) as s:
+        ingest([str(tmp_path / "letter.txt")], s)
+        types = sorted(e["type"] for e in s.events(actor="Xi Jinping"))
+        other = s.events(actor="Vladimir Putin")
+    assert types == ["message", "session"]
+    assert other == []
+
+
 def test_documents_metadata_round_trip(ingested):
     db, _ = ingested
     with Store(str(db), read_only=True) as s:
