@@ -95,33 +95,10 @@ def main() -> None:
                 last = (n, busy)
         events = store.count("events")
         if a.check:
-            stored, whole = check(store)
+            stored, whole = store.merge_audit()
             print(f"check: {len(stored)} stored events, {len(whole)} from clustering everything; "
                   f"{'identical' if stored == whole else 'DIFFERENT: ' + str(len(stored ^ whole)) + ' rows differ'}")
     print(f"{a.articles} articles written in {busy:.1f} s: {a.articles / busy:.0f} articles/s; {events} events")
-
-
-def check(store) -> tuple[set, set]:
-    """(the stored events, those of clustering every extraction at once): each a set of rows
-    of every event column with its sorted (member, join reason) pairs."""
-    import json
-
-    from parley import merge
-
-    xs = store._rows("SELECT x.*, coalesce(d.duplicate_of, d.id) AS root FROM extractions x"
-                     " JOIN documents d ON d.id = x.document_id ORDER BY x.id")
-    parts = store._rows("SELECT * FROM extraction_participants ORDER BY event_id, actor_id, role")
-    canon, reasons = merge.build(merge.load_extractions(xs, parts))
-    whole = {(c.id, c.type, c.date, c.date_precision, c.date_basis, c.venue, c.city, c.country, c.format, c.status,
-              c.mechanism, c.ordinal, c.series_id, c.confidence, c.cameo, c.plover, json.dumps(c.conflicts),
-              c.linked_to, c.n_sources, tuple(sorted((m, reasons.get(m)) for m in c.members))) for c in canon}
-    members: dict = {}
-    for xid, ev, why in store.con.execute("SELECT id, event_id, join_reason FROM extractions").fetchall():
-        members.setdefault(ev, []).append((xid, why))
-    stored = {tuple(r[:-1]) + (r[-1], tuple(sorted(members.get(r[0], [])))) for r in store.con.execute(
-        "SELECT id, type, date, date_precision, date_basis, venue, city, country, format, status, mechanism, ordinal,"
-        " series_id, confidence, cameo, plover, conflicts, linked_to, n_sources FROM events").fetchall()}
-    return stored, whole
 
 
 if __name__ == "__main__":

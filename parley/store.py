@@ -239,6 +239,7 @@ class Store:
         joins is pulled into the set. The events that changed are replaced. Clustering a closed
         set gives what clustering everything would, so ingest order and batches do not matter.
         """
+        new_ids = self._join_copies(new_ids)
         if not new_ids:
             return
         xs: dict = {}  # id -> merge.Extraction, with the stored event_id
@@ -260,6 +261,43 @@ class Store:
             pending = {r[0] for r in self.con.execute(
                 f"SELECT id FROM extractions WHERE event_id IN ({','.join('?' * len(pulls))})", sorted(pulls)).fetchall()}
         self._replace_events(xs, canon, reasons)
+
+    def _join_copies(self, new_ids: list) -> list:
+        """Add the new extractions that are one more copy of a report an event already holds
+        (``_MergeCache.copy_of``) to that event without clustering again; the others, to cluster.
+
+        A copy changes no clustering: extractions of one kind relate to all others alike, and
+        it is neither the first of its kind nor of its group. It joins with the reason the
+        other copies have; the event's fields are reconciled again (a copy is one more vote).
+        When that changes the event's id, it is left to clustering."""
+        cache = self._merge_cache
+        if not cache.events or not new_ids:
+            return new_ids
+        xs: dict = {}
+        self._load_merge(new_ids, xs)
+        joins: dict = {}  # event id -> {new id: its reason}
+        for i in sorted(xs):
+            hit = cache.copy_of(xs[i])
+            if hit:
+                joins.setdefault(hit[0], {})[i] = hit[1]
+        members, canon, reasons = {}, [], {}  # of the events that copies join, written at once
+        for e, new in sorted(joins.items()):
+            group = {m: cache.xs[m] for m in cache.events[e]} | {i: xs[i] for i in new}
+            c = merge.reconcile(list(group.values()))
+            if not c.date:  # as merge.build names an undated event
+                c.id += "-" + stable_id(min(c.members), n=6)
+            if c.id == e:
+                members |= group
+                canon.append(c)
+                reasons |= {m: x.join_reason for m, x in group.items()} | new
+        if not canon:
+            return new_ids
+        cond, params = among(self.con, "id", [c.id for c in canon])
+        links = dict(self.con.execute(f"SELECT id, linked_to FROM events WHERE {cond}", params).fetchall())
+        for c in canon:
+            c.linked_to = links.get(c.id)
+        self._replace_events(members, canon, reasons)
+        return [i for i in new_ids if i not in members]
 
     def _load_merge(self, ids, xs: dict) -> set:
         """Load the extractions not loaded yet (rows and participants) into ``xs``; their ids.
@@ -430,6 +468,27 @@ class Store:
                 con.execute("INSERT INTO series VALUES (?,?,?,?) ON CONFLICT (id) DO UPDATE SET"
                             " name = CASE WHEN length(excluded.name) > length(series.name) THEN excluded.name"
                             " ELSE series.name END", [c.series_id, c.mechanism, None, "mechanism"])
+
+    def merge_audit(self) -> tuple[set, set]:
+        """(the stored events, those that clustering every stored extraction at once gives),
+        each a set of rows: every column of an event and its sorted (member, join reason)
+        pairs. Each write re-clusters only what its new extractions could change; the two
+        sets are equal when that was done right (the tests and ``bench/writer.py --check``)."""
+        xs = self._rows("SELECT x.*, coalesce(d.duplicate_of, d.id) AS root FROM extractions x"
+                        " JOIN documents d ON d.id = x.document_id ORDER BY x.id")
+        parts = self._rows("SELECT * FROM extraction_participants ORDER BY event_id, actor_id, role")
+        canon, reasons = merge.build(merge.load_extractions(xs, parts))
+        whole = {(c.id, c.type, c.date, c.date_precision, c.date_basis, c.venue, c.city, c.country, c.format,
+                  c.status, c.mechanism, c.ordinal, c.series_id, c.confidence, c.cameo, c.plover,
+                  json.dumps(c.conflicts), c.linked_to, c.n_sources,
+                  tuple(sorted((m, reasons.get(m)) for m in c.members))) for c in canon}
+        members: dict = {}
+        for xid, ev, why in self.con.execute("SELECT id, event_id, join_reason FROM extractions").fetchall():
+            members.setdefault(ev, []).append((xid, why))
+        stored = {tuple(r) + (tuple(sorted(members.get(r[0], []))),) for r in self.con.execute(
+            "SELECT id, type, date, date_precision, date_basis, venue, city, country, format, status, mechanism,"
+            " ordinal, series_id, confidence, cameo, plover, conflicts, linked_to, n_sources FROM events").fetchall()}
+        return stored, whole
 
     # -- reading ----------------------------------------------------------------
     def count(self, table: str) -> int:
@@ -843,11 +902,13 @@ class _MergeCache:
         self.seen: Optional[int] = None  # the store's count of writes after this writer's last one
         self.xs: dict = {}                # extraction id -> merge.Extraction
         self.events: OrderedDict = OrderedDict()  # event id -> its member ids, least recent first
+        self.kinds: dict = {}             # every field merging reads, but the root -> extraction ids
 
     def clear(self) -> None:
         self.seen = None
         self.xs.clear()
         self.events.clear()
+        self.kinds.clear()
 
     def check(self, con) -> int:
         """The store's count of writes (inside the transaction, under the lock); drops what is
@@ -870,6 +931,26 @@ class _MergeCache:
             xs[i] = self.xs[i]
         return hits
 
+    def copy_of(self, x) -> Optional[tuple[str, str]]:
+        """(event, join reason) when ``x`` is one more copy of a report whose copies (the same
+        near-duplicate root and every field merging reads) an event holds twice or more, and
+        ``x`` is not the first of them by id; else None."""
+        same = sorted(i for i in self.kinds.get(_kind(x), ()) if self.xs[i].root_document == x.root_document)
+        if len(same) < 2 or x.id < same[0] or len({self.xs[i].event_id for i in same}) != 1:
+            return None
+        y = self.xs[same[1]]
+        return y.event_id, y.join_reason
+
+    def _drop(self, event_id: str) -> None:
+        for i in self.events.pop(event_id, ()):
+            x = self.xs.pop(i, None)
+            if x is not None:
+                ids = self.kinds.get(_kind(x))
+                if ids is not None:
+                    ids.discard(i)
+                    if not ids:
+                        del self.kinds[_kind(x)]
+
     def mates(self, ids) -> tuple[set, set]:
         """(the members of the kept events of these extractions, the ids whose event is not kept)."""
         found, rest = set(), set()
@@ -885,19 +966,26 @@ class _MergeCache:
         """After a write: ``xs`` now belong to the events ``canon``; the events ``gone`` are no more."""
         if self.cap <= 0:
             return
-        for e in gone:
-            for i in self.events.pop(e, ()):
-                self.xs.pop(i, None)
+        for e in [*gone, *(c.id for c in canon)]:  # all dropped before any is added: members move
+            self._drop(e)
         for c in canon:
             for i in c.members:
                 x = xs[i]
                 x.event_id, x.join_reason = c.id, reasons.get(i)
                 self.xs[i] = x
+                self.kinds.setdefault(_kind(x), set()).add(i)
             self.events[c.id] = frozenset(c.members)
-            self.events.move_to_end(c.id)
         while len(self.xs) > self.cap and self.events:
-            for i in self.events.popitem(last=False)[1]:
-                self.xs.pop(i, None)
+            self._drop(next(iter(self.events)))
+
+
+_KIND = ("type", "date", "date_precision", "date_basis", "venue", "city", "country", "format", "status", "mechanism",
+         "ordinal", "confidence", "cameo", "plover", "date_partial")
+
+
+def _kind(x) -> tuple:
+    """Every field of a merge row that clustering and reconciling read, but its id, document and root."""
+    return tuple(getattr(x, f) for f in _KIND) + (tuple(x.participants),)
 
 
 def _mergeable(x) -> bool:

@@ -168,23 +168,11 @@ def test_copies_form_one_group_however_they_are_batched(tmp_path, build):
 UNDATED = FIXTURES / "merge_undated"
 
 
-def _global_events(store):
-    """The events that clustering every stored extraction at once gives: (id, members, sources, link)."""
-    from parley import merge
-
-    xs = store._rows("SELECT x.*, coalesce(d.duplicate_of, d.id) AS root FROM extractions x"
-                     " JOIN documents d ON d.id = x.document_id ORDER BY x.id")
-    parts = store._rows("SELECT * FROM extraction_participants ORDER BY event_id, actor_id, role")
-    canon, _ = merge.build(merge.load_extractions(xs, parts))
-    return {(c.id, tuple(sorted(c.members)), c.n_sources, c.linked_to) for c in canon}
-
-
-def _stored_events(store):
-    members: dict = {}
-    for xid, ev in store.con.execute("SELECT id, event_id FROM extractions").fetchall():
-        members.setdefault(ev, []).append(xid)
-    return {(i, tuple(sorted(members.get(i, []))), n, link)
-            for i, n, link in store.con.execute("SELECT id, n_sources, linked_to FROM events").fetchall()}
+def _merged_right(store) -> bool:
+    """The stored events (every column, members, join reasons) are what clustering every
+    stored extraction at once gives."""
+    stored, whole = store.merge_audit()
+    return stored == whole
 
 
 def _meetings_of(store):
@@ -201,7 +189,7 @@ def test_undated_report_joins_its_only_event_and_copies_are_one(tmp_path):
         # two meetings of the same ministers now: the undated report fits both, so it joins neither;
         # it and its copy are one event of their own
         assert _meetings_of(store) == [("2023-06-12", 1, 1), ("2023-09-20", 1, 1), (None, 2, 1)]
-        assert _stored_events(store) == _global_events(store)
+        assert _merged_right(store)
 
 
 @pytest.mark.parametrize("batches", ["one at a time", "all at once", "reversed", "undated last"])
@@ -216,11 +204,11 @@ def test_incremental_merge_equals_clustering_everything(tmp_path, batches):
     with Store(str(tmp_path / "i.duckdb")) as store:
         for group in order[batches]:
             ingest([str(f) for f in group], store)
-            assert _stored_events(store) == _global_events(store)
-        results = _stored_events(store)
+            assert _merged_right(store)
+        results = store.merge_audit()[0]
     with Store(str(tmp_path / "all.duckdb")) as store:
         ingest([str(f) for f in files], store)
-        assert _stored_events(store) == results
+        assert store.merge_audit()[0] == results
 
 
 def _copies(tmp_path, build, n=5):
@@ -240,7 +228,7 @@ def test_copies_that_re_root_their_group_count_as_one_source(tmp_path, build):
     with Store(str(tmp_path / "r.duckdb")) as store:
         for p in _copies(tmp_path, build):
             ingest([str(p)], store)
-            assert _stored_events(store) == _global_events(store)
+            assert _merged_right(store)
         assert _meetings_of(store) == [("2023-06-12", 5, 1)]
 
 
@@ -251,5 +239,36 @@ def test_a_writer_drops_what_it_kept_when_another_wrote(tmp_path, build):
     with Store(path) as a, Store(path) as b:
         for i, p in enumerate(copies + [UNDATED / "d-later.txt", UNDATED / "b-undated.txt"]):
             ingest([str(p)], (a, b)[i % 2])
-            assert _stored_events(a) == _global_events(a)
+            assert _merged_right(a)
         assert _meetings_of(a) == [("2023-06-12", 4, 1), ("2023-09-20", 1, 1), (None, 1, 1)]
+
+
+def test_copies_join_their_event_without_clustering_and_each_is_a_vote(tmp_path, build, monkeypatch):
+    """A copy of a report that an event already holds twice joins it directly (the writer's kept
+    rows; no clustering), and the event is reconciled again: the copies of one report end up
+    outvoting the other report's city (on the last copy, which joins directly). Every step equals
+    clustering everything at once."""
+    from parley import store as store_mod
+
+    hits = []
+    real = store_mod._MergeCache.copy_of
+    monkeypatch.setattr(store_mod._MergeCache, "copy_of", lambda self, x: hits.append(real(self, x)) or hits[-1])
+
+    def copies(path, n, tag):
+        text = path.read_text(encoding="utf-8")
+        out = []
+        for i in range(n):
+            p = tmp_path / f"{tag}{i}.txt"
+            p.write_text(text + f"\n\nRepublished by member paper {i}.\n", encoding="utf-8")
+            out.append(p)
+        return sorted(out, key=lambda p: build(p.read_text(encoding="utf-8"), source=str(p)).id)  # first stays first
+
+    with Store(str(tmp_path / "c.duckdb")) as store:
+        ingest([str(UNDATED / "a-dated.txt")], store)
+        for p in copies(UNDATED / "b-undated.txt", 2, "u") + copies(FIXTURES / "merge_copies" / "shanghai.txt", 4, "s"):
+            ingest([str(p)], store)
+            assert _merged_right(store)
+        (meeting,) = store.events(type="meeting")
+    assert any(hits)  # some copies joined directly
+    assert meeting["location"]["city"] == "Shanghai" and meeting["n_sources"] == 3
+    assert len(meeting["sources"]) == 7
