@@ -25,6 +25,8 @@ from .sqlutil import among, insert_many, update_many
 
 DEFAULT_DB = "parley.duckdb"
 MIGRATIONS = Path(str(resources.files("parley") / "migrations"))
+# ONE_ROLE: ``participants`` holds one row per actor of an event (reconciling keeps each actor's
+# most specific role), so the events of an actor are counted with count(*), not count(DISTINCT).
 MERGE_CACHE = int(os.environ.get("PARLEY_MERGE_CACHE", 100_000))  # extractions a writer keeps between transactions
 
 
@@ -511,7 +513,7 @@ class Store:
         return rows
 
     def actors(self) -> list[dict]:
-        rows = self._rows("SELECT a.*, (SELECT count(DISTINCT event_id) FROM participants p WHERE p.actor_id = a.id)"
+        rows = self._rows("SELECT a.*, (SELECT count(*) FROM participants p WHERE p.actor_id = a.id)"  # ONE_ROLE
                           " AS events FROM actors a ORDER BY events DESC, name, id")
         for r in rows:
             r["aliases"] = json.loads(r["aliases"] or "[]")
@@ -767,7 +769,7 @@ class Store:
         total = self.con.execute(f"SELECT count(*) FROM actors a{cond}", params).fetchone()[0]
         rows = self._rows(
             "SELECT a.id, a.name, a.kind, a.country, a.aliases, a.roles, a.known, coalesce(n.events, 0) AS events"
-            " FROM actors a LEFT JOIN (SELECT actor_id, count(DISTINCT event_id) AS events FROM participants"
+            " FROM actors a LEFT JOIN (SELECT actor_id, count(*) AS events FROM participants"  # one row per event (ONE_ROLE)
             f" GROUP BY actor_id) n ON n.actor_id = a.id{cond} ORDER BY events DESC, a.name, a.id"
             f" LIMIT {int(limit)} OFFSET {int(offset)}", params)
         for r in rows:
@@ -789,14 +791,14 @@ class Store:
         a["aliases"] = json.loads(a["aliases"] or "[]")
         a["roles"] = sorted(json.loads(a["roles"] or "[]"), key=lambda r: r.get("start") or "")
         a["counterparts"] = self._rows(
-            "SELECT b.id, b.name, b.kind, b.country, count(DISTINCT p.event_id) AS events,"
+            "SELECT b.id, b.name, b.kind, b.country, count(*) AS events,"  # one row per event (ONE_ROLE)
             " min(e.date) AS first, max(e.date) AS last FROM participants p"
             " JOIN participants q ON q.event_id = p.event_id AND q.actor_id <> p.actor_id"
             " JOIN actors b ON b.id = q.actor_id JOIN events e ON e.id = p.event_id"
             " WHERE p.actor_id = ? AND q.role NOT IN ('attendee', 'courier')"
             " GROUP BY b.id, b.name, b.kind, b.country ORDER BY events DESC, b.name, b.id LIMIT 100", [a["id"]])
         a["activity"] = self._rows(
-            "SELECT substr(e.date, 1, 4) AS year, e.type, count(DISTINCT e.id) AS events FROM participants p"
+            "SELECT substr(e.date, 1, 4) AS year, e.type, count(*) AS events FROM participants p"
             " JOIN events e ON e.id = p.event_id WHERE p.actor_id = ? GROUP BY year, e.type ORDER BY year, e.type",
             [a["id"]])
         a["events"] = sum(r["events"] for r in a["activity"])
@@ -867,10 +869,10 @@ class Store:
             params.append(status)
         _date_range(where, params, "e.date", since, until)
         cond = (" AND " + " AND ".join(where)) if where else ""
-        core = ("SELECT DISTINCT p.event_id, p.actor_id, e.type FROM participants p JOIN events e ON e.id = p.event_id"
+        core = ("SELECT p.event_id, p.actor_id, e.type FROM participants p JOIN events e ON e.id = p.event_id"  # ONE_ROLE
                 f" WHERE p.role NOT IN ('attendee', 'courier'){cond}")
         nodes = self._rows(
-            f"SELECT c.actor_id AS id, a.name AS label, a.kind, a.country, count(DISTINCT c.event_id) AS events"
+            f"SELECT c.actor_id AS id, a.name AS label, a.kind, a.country, count(*) AS events"
             f" FROM ({core}) c JOIN actors a ON a.id = c.actor_id GROUP BY c.actor_id, a.name, a.kind, a.country"
             " ORDER BY events DESC, id" + (f" LIMIT {int(top)}" if top else ""), params)
         keep = [n["id"] for n in nodes]
@@ -880,7 +882,7 @@ class Store:
         marks = ",".join("?" * len(keep))
         for x, y, etype, n in self.con.execute(
                 f"WITH c AS ({core} AND p.actor_id IN ({marks})) SELECT c1.actor_id, c2.actor_id, c1.type,"
-                " count(DISTINCT c1.event_id) FROM c c1 JOIN c c2 ON c1.event_id = c2.event_id"
+                " count(*) FROM c c1 JOIN c c2 ON c1.event_id = c2.event_id"
                 " AND c1.actor_id < c2.actor_id GROUP BY 1, 2, 3", params + keep).fetchall():
             edge = edges.setdefault((x, y), {"source": x, "target": y, "weight": 0, "types": {}})
             edge["weight"] += n

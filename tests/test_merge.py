@@ -272,3 +272,10 @@ def test_copies_join_their_event_without_clustering_and_each_is_a_vote(tmp_path,
     assert any(hits)  # some copies joined directly
     assert meeting["location"]["city"] == "Shanghai" and meeting["n_sources"] == 3
     assert len(meeting["sources"]) == 7
+
+
+def test_an_event_lists_each_actor_once(merged):
+    """``participants`` holds one row per actor of an event (its most specific role): the
+    actor pages count an actor's events with count(*) (store.ONE_ROLE)."""
+    twice = merged.con.execute("SELECT event_id, actor_id FROM participants GROUP BY 1, 2 HAVING count(*) > 1").fetchall()
+    assert merged.count("participants") > 5 and twice == []
