@@ -13,7 +13,8 @@ depends on the set of extractions, never on the order they came in):
 3. A planned event is never merged with one that happened; it is linked to it.
 
 Each canonical event reconciles its fields (most specific date and place, union of
-participants with the most specific roles) and records where reports disagree.
+participants with the most specific roles) and records where reports disagree (the
+documents that give each value, a report's near-duplicate copies as its first document).
 """
 from __future__ import annotations
 
@@ -290,7 +291,7 @@ def reconcile(group: list[Extraction], kb: Optional[KB] = None) -> Canonical:
         for x in g:
             v = getter(x)
             if v:
-                seen[v].add(x.document_id)
+                seen[v].add(x.root_document or x.document_id)  # a report once: its copies fold into the first
         if len(seen) > 1:
             conflicts.append({"field": fname, "values": {k: sorted(v) for k, v in sorted(seen.items())}})
     core = sorted(a for a, r in roles.items() if r not in NON_CORE)

@@ -272,6 +272,8 @@ def test_copies_join_their_event_without_clustering_and_each_is_a_vote(tmp_path,
     assert any(hits)  # some copies joined directly
     assert meeting["location"]["city"] == "Shanghai" and meeting["n_sources"] == 3
     assert len(meeting["sources"]) == 7
+    (city,) = [c["values"] for c in meeting["conflicts"] if c["field"] == "city"]
+    assert {v: len(docs) for v, docs in city.items()} == {"Beijing": 2, "Shanghai": 1}  # a report once, not each copy
 
 
 def test_an_event_lists_each_actor_once(merged):
