@@ -10,7 +10,8 @@ analysis of its original, with its own extraction ids and its own MinHash signat
 written with ``Store.add_many`` in batches of ``--batch`` documents (ingest's default).
 Only ``add_many`` is timed. At each checkpoint it prints the articles/s of the writer in
 the interval, the resident memory of the process now (the model used for the first analyses
-included) and the database size; flat articles/s means the cost of
+included), DuckDB's own count of the memory it holds, the merge rows the writer keeps
+between transactions, and the database size; flat articles/s means the cost of
 a write does not grow with the store. ``--check`` then clusters every stored extraction
 at once and compares the events (every column), their members and the join reasons with
 what the writes stored.
@@ -64,7 +65,8 @@ def main() -> None:
     bases = list(first)
     print(f"{a.articles} articles ({len(bases)} distinct, analysed in {time.perf_counter() - t:.0f} s);"
           f" {a.batch} per transaction", flush=True)
-    print(f"{'articles':>9} {'writer s':>9} {'art/s (interval)':>16} {'RSS MB now':>10} {'db MB':>7}", flush=True)
+    print(f"{'articles':>9} {'writer s':>9} {'art/s (interval)':>16} {'RSS MB now':>10} {'DuckDB MB':>9}"
+          f" {'kept rows':>9} {'db MB':>7}", flush=True)
     marks = set(growth.checkpoints(a.articles))
     busy, last = 0.0, (0, 0.0)
     with Store(str(db)) as store:
@@ -90,7 +92,10 @@ def main() -> None:
                 n0, b0 = last
                 size = sum(f.stat().st_size for f in work.glob("writer.duckdb*")) / 2**20
                 rss = growth._status(os.getpid()).get("VmRSS", 0)
-                print(f"{n:>9} {busy:>9.1f} {(n - n0) / max(busy - b0, 1e-9):>16.1f} {rss:>10.0f} {size:>7.0f}",
+                duck = store.con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0] / 2**20
+                kept = len(store._merge_cache.xs)  # merge rows the writer keeps between transactions
+                print(f"{n:>9} {busy:>9.1f} {(n - n0) / max(busy - b0, 1e-9):>16.1f} {rss:>10.0f} {duck:>9.0f}"
+                      f" {kept:>9} {size:>7.0f}",
                       flush=True)
                 last = (n, busy)
         events = store.count("events")
