@@ -58,8 +58,20 @@ def checkpoints(n: int) -> list[int]:
     return out + [n]
 
 
-def main() -> None:
+def stream_file(n: int, ratio: int, name: str) -> tuple[Path, Path, Path]:
+    """(a new temporary folder, bench/stream.py's stream of n articles written there, the
+    path of a database file there named ``name``)."""
     import stream
+
+    if not (stream.SHARED / "stream").is_dir():
+        raise SystemExit(f"needs {stream.SHARED}/stream, seeds, dev and merge")
+    work = Path(tempfile.mkdtemp(prefix=f"parley-{name}-"))
+    path, db = work / "stream.jsonl", work / f"{name}.duckdb"
+    stream.build_stream(n, ratio, path)
+    return work, path, db
+
+
+def main() -> None:
     from parley import ingest
     from parley.store import Store
 
@@ -69,11 +81,7 @@ def main() -> None:
     ap.add_argument("--ratio", type=int, default=10)
     ap.add_argument("--fast", action="store_true", help="the first pass keeps events only (ingest --fast)")
     a = ap.parse_args()
-    if not (stream.SHARED / "stream").is_dir():
-        raise SystemExit(f"needs {stream.SHARED}/stream, seeds, dev and merge")
-    work = Path(tempfile.mkdtemp(prefix="parley-growth-"))
-    path, db = work / "stream.jsonl", work / "growth.duckdb"
-    stream.build_stream(a.articles, a.ratio, path)
+    work, path, db = stream_file(a.articles, a.ratio, "growth")
     marks = checkpoints(a.articles)
     print(f"{a.articles} articles, --jobs {a.jobs}{' --fast' if a.fast else ''}; checkpoints {marks}", flush=True)
     print(f"{'articles':>9} {'elapsed s':>9} {'art/s (interval)':>16} {'writer MB':>9} "

@@ -24,7 +24,6 @@ import argparse
 import copy
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -46,11 +45,7 @@ def main() -> None:
     ap.add_argument("--memory", default=ingest.WRITER_MEMORY, help="DuckDB memory_limit, as ingest sets it")
     ap.add_argument("--check", action="store_true", help="compare with clustering everything at once")
     a = ap.parse_args()
-    if not (stream.SHARED / "stream").is_dir():
-        raise SystemExit(f"needs {stream.SHARED}/stream, seeds, dev and merge")
-    work = Path(tempfile.mkdtemp(prefix="parley-writer-"))
-    path, db = work / "stream.jsonl", work / "writer.duckdb"
-    stream.build_stream(a.articles, a.ratio, path)
+    work, path, db = growth.stream_file(a.articles, a.ratio, "writer")
 
     def items():  # streamed: the bench holds no more of the stream than ingest would
         return (it for it in readers.read([str(path)]) if not isinstance(it, Exception))
