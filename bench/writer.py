@@ -34,7 +34,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 def main() -> None:
     import growth
-    import stream
     from parley import dedup, document, ingest, readers
     from parley.store import Store
 
